@@ -1,0 +1,115 @@
+package nl.buurtsignaal.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.ingest.Ingest;
+import nl.buurtsignaal.lake.Lake;
+import org.apache.spark.sql.Row;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Ingest the bundled sample (sample-parquet/) into a fresh lake under target/, run it,",
+                "and print the top neighbourhoods per theme, the signals per rule and how to query the lake."})
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--sample", paramLabel = "DIR", description = "The sample landing zone (default: sample-parquet/ of the project).")
+    Path sample;
+
+    @Option(names = "--lake", paramLabel = "DIR", description = "The demo lake, emptied first (default: target/demo-lake).")
+    Path lake;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show Spark's own INFO logging.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws IOException {
+        Path home = EngineConfig.defaultConfDir().toAbsolutePath().getParent();
+        Path landing = sample != null ? sample : home.resolve("sample-parquet");
+        Path lakeDir = lake != null ? lake : home.resolve("target").resolve("demo-lake");
+        Path info = landing.resolve(GenerateCommand.INFO_FILE);
+        if (!Files.isRegularFile(info)) {
+            throw new UsageException("sample not found: " + info);
+        }
+        JsonNode generated = new ObjectMapper().readTree(info.toFile());
+        LocalDate asOf = LocalDate.parse(generated.path("as_of").asText());
+        // git keeps no file modes: put the demo key in place readable by its owner only.
+        Path key = lakeDir.resolveSibling("demo-key.txt");
+        deleteRecursively(lakeDir);
+        Files.createDirectories(lakeDir);
+        Files.copy(landing.resolve(generated.path("key_file").asText(GenerateCommand.KEY_FILE)), key,
+                StandardCopyOption.REPLACE_EXISTING);
+        GenerateCommand.restrictToOwner(key);
+
+        Main.Options options = new Main.Options();
+        options.setVerbose(verbose);
+        options.lake = lakeDir;
+        EngineConfig config = options.config();
+        Lake opened = options.openLake(config);
+        Progress progress = Progress.stderr("demo");
+        Engine engine = new Engine(opened, config, progress);
+        List<Ingest.Outcome> outcomes = engine.ingest(landing, key, Main.newRunId());
+        if (outcomes.stream().anyMatch(o -> !o.accepted())) {
+            throw new EngineException("the sample has a rejected delivery: see audit.delivery");
+        }
+        engine.run(asOf);
+        printSummary(opened, lakeDir, asOf, landing, new PrintStream(System.out, true, StandardCharsets.UTF_8));
+        progress.info("demo finished");
+        return Main.OK;
+    }
+
+    private static void printSummary(Lake lake, Path lakeDir, LocalDate asOf, Path landing, PrintStream out) {
+        lake.registerAll();
+        out.println();
+        out.println("buurtsignaal demo: synthetic city of " + landing.getFileName() + ", as_of " + asOf);
+        for (String theme : List.of("undermining", "care_stacking")) {
+            out.println();
+            out.println("Top neighbourhoods, theme " + theme + " (score = weighted robust z; flagged at the configured minimum):");
+            List<Row> top = lake.spark().sql(
+                    "SELECT s.rank, s.buurt_code, coalesce(b.buurt_name, '?') AS buurt_name, coalesce(b.gemeente_name, '?') AS gemeente, "
+                            + "s.score, s.flagged, s.contributions[0].indicator_id AS top_indicator "
+                            + "FROM gold.buurt_score s LEFT JOIN silver.buurt b ON b.buurt_code = s.buurt_code "
+                            + "WHERE s.as_of = DATE'" + asOf + "' AND s.theme = '" + theme + "' AND s.rank <= 5 ORDER BY s.rank")
+                    .collectAsList();
+            for (Row r : top) {
+                out.printf(Locale.ROOT, "  %d. %s %-28s %-10s score %6.2f%s  (mostly %s)%n", r.getInt(0), r.getString(1),
+                        r.getString(2), r.getString(3), r.getDouble(4), r.getBoolean(5) ? " FLAGGED" : "", r.getString(6));
+            }
+        }
+        out.println();
+        out.println("Signals per rule (each one waits for a human decision in the hub):");
+        for (Row r : lake.spark().sql("SELECT rule_id, count(*) FROM gold.signal WHERE as_of = DATE'" + asOf
+                + "' GROUP BY rule_id ORDER BY rule_id").collectAsList()) {
+            out.printf(Locale.ROOT, "  %-26s %d%n", r.getString(0), r.getLong(1));
+        }
+        out.println();
+        out.println("Query the lake, for example:");
+        out.println("  bin/buurtsignaal sql --lake " + lakeDir + " \"SELECT rule_id, subject_id, evidence FROM gold.signal LIMIT 5\"");
+        out.println("  bin/buurtsignaal sql --lake " + lakeDir + " \"SELECT * FROM gold.buurt_score WHERE flagged\"");
+        out.println("Tables: bronze.<source>, silver.*, gold.signal, gold.buurt_indicator, gold.buurt_score, audit.delivery, quarantine.row");
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

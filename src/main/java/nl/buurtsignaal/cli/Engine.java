@@ -1,0 +1,106 @@
+package nl.buurtsignaal.cli;
+
+import nl.buurtsignaal.config.Catalogue;
+import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.conform.Conform;
+import nl.buurtsignaal.indicators.CatalogueRunner;
+import nl.buurtsignaal.ingest.Ingest;
+import nl.buurtsignaal.ingest.KeyFile;
+import nl.buurtsignaal.lake.Lake;
+import nl.buurtsignaal.scoring.Scoring;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+/** The engine's commands as calls: what the command line, the demo and the tests share. */
+public final class Engine {
+    public static final String BUURT = "silver.buurt";
+    public static final String INDICATOR = "gold.buurt_indicator";
+    public static final String SCORE = "gold.buurt_score";
+
+    private final Lake lake;
+    private final EngineConfig config;
+    private final Progress progress;
+
+    public Engine(Lake lake, EngineConfig config, Progress progress) {
+        this.lake = lake;
+        this.config = config;
+        this.progress = progress;
+    }
+
+    public List<Ingest.Outcome> ingest(Path landing, Path keyFile, String runId) {
+        KeyFile keys = KeyFile.read(keyFile);
+        lake.registerAll();
+        return new Ingest(lake, config, keys, runId, progress).ingestAll(landing);
+    }
+
+    /** Result of a run: signals, indicator rows and flagged neighbourhoods written for as_of. */
+    public record RunResult(long signals, long indicatorRows, long flagged, String methodVersion) {
+    }
+
+    public RunResult run(LocalDate asOf) {
+        Catalogue catalogue = Catalogue.load(config);
+        String methodVersion = methodVersion(catalogue);
+        progress.stages(5);
+        lake.registerAll();
+
+        progress.step("conform bronze -> silver for as_of " + asOf);
+        new Conform(lake, config, progress).run(asOf);
+        lake.overwrite(BUURT, referenceBuurten());
+
+        progress.step("check the catalogue's SQL (" + catalogue.entries().size() + " entries)");
+        CatalogueRunner runner = new CatalogueRunner(lake, catalogue, progress);
+        runner.validate(asOf);
+
+        progress.step("rules -> gold.signal (" + catalogue.rules().size() + " rules)");
+        long signals = runner.runRules(asOf);
+        progress.info("  " + signals + " signals");
+
+        progress.step("indicators -> gold.buurt_indicator (" + catalogue.indicators().size() + " indicators)");
+        Dataset<Row> buurten = lake.read(BUURT).select("buurt_code")
+                .union(lake.read("silver.address").filter(col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf))))
+                        .select("buurt_code"))
+                .filter(col("buurt_code").isNotNull()).distinct();
+        long minDenominator = (long) config.number("publication.min_denominator", 50);
+        Dataset<Row> indicators = Scoring.indicators(runner.indicatorCounts(asOf), buurten, asOf, minDenominator);
+        lake.replaceAsOf(INDICATOR, asOf, indicators.repartition(1));
+        Dataset<Row> written = lake.read(INDICATOR).filter(col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf))));
+        long indicatorRows = written.count();
+
+        progress.step("scores -> gold.buurt_score (method " + methodVersion + ")");
+        Dataset<Row> scores = Scoring.scores(lake.spark(), written, config, methodVersion, asOf);
+        lake.replaceAsOf(SCORE, asOf, scores.repartition(1));
+        long flagged = lake.read(SCORE).filter(col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf))))
+                .filter(col("flagged")).count();
+        progress.info("done: " + signals + " signals, " + indicatorRows + " indicator rows, " + flagged
+                + " flagged neighbourhoods");
+        return new RunResult(signals, indicatorRows, flagged, methodVersion);
+    }
+
+    /** Changes whenever the catalogue, its parameters or the scoring settings change. */
+    public String methodVersion(Catalogue catalogue) {
+        String basis = catalogue.fingerprint() + "|" + config.node("scoring") + "|" + config.node("risk_branches")
+                + "|" + config.node("provisions") + "|" + config.node("publication");
+        return "m-" + EngineConfig.sha256(basis).substring(0, 12);
+    }
+
+    /** The CBS neighbourhood reference of conf/ (codes, names, wijk, gemeente). */
+    public Dataset<Row> referenceBuurten() {
+        Path file = config.path("reference_buurten", "reference/buurten.csv");
+        if (!file.toFile().isFile()) {
+            throw new UsageException("neighbourhood reference not found: " + file);
+        }
+        return lake.spark().read().option("header", "true").csv(file.toString())
+                .select("buurt_code", "buurt_name", "wijk_code", "wijk_name", "gemeente_code", "gemeente_name");
+    }
+
+    public Lake lake() {
+        return lake;
+    }
+}

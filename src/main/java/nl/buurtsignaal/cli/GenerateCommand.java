@@ -1,0 +1,134 @@
+package nl.buurtsignaal.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.generate.CityGenerator;
+import nl.buurtsignaal.ingest.KeyFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = {"Write a deterministic synthetic city as a landing zone that follows the data contract,",
+                "with planted cases for every rule (listed in <out>/_planted.csv).",
+                "Synthetic only: its key is derived from the seed and is no secret."})
+final class GenerateCommand implements Callable<Integer> {
+    public static final String INFO_FILE = "_generated.json";
+    public static final String KEY_FILE = "_key.txt";
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The landing zone to write (must be empty or absent).")
+    Path out;
+
+    @Option(names = "--persons", required = true, paramLabel = "N", description = "Residents of the city (at least 100).")
+    long persons;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--as-of", required = true, paramLabel = "YYYY-MM-DD", description = "The reference date the city is built around.")
+    LocalDate asOf;
+
+    @Option(names = "--all-parquet", description = "Write every delivery as parquet (default: bag_address, hr_establishment and enforcement_case as csv).")
+    boolean allParquet;
+
+    @Option(names = "--plants", defaultValue = "3", paramLabel = "K", description = "Planted cases per rule (default: ${DEFAULT-VALUE}).")
+    int plants;
+
+    @Option(names = "--rows-per-file", defaultValue = "1000000", paramLabel = "N", description = "Rows per data file (default: ${DEFAULT-VALUE}).")
+    long rowsPerFile;
+
+    @Option(names = "--conf", paramLabel = "FILE", description = "A YAML file whose settings override conf/buurtsignaal.yaml.")
+    Path conf;
+
+    @Override
+    public Integer call() throws IOException {
+        if (persons < 100) {
+            throw new UsageException("--persons must be at least 100");
+        }
+        if (plants < 1 || rowsPerFile < 1) {
+            throw new UsageException("--plants and --rows-per-file must be at least 1");
+        }
+        if (Files.isDirectory(out)) {
+            try (var entries = Files.list(out)) {
+                if (entries.findAny().isPresent()) {
+                    throw new UsageException("output folder is not empty: " + out);
+                }
+            }
+        }
+        Files.createDirectories(out);
+        EngineConfig config = EngineConfig.load(EngineConfig.defaultConfDir(), conf, List.of());
+        Path keyFile = out.resolve(KEY_FILE);
+        writeSyntheticKey(keyFile, seed);
+        KeyFile keys = KeyFile.read(keyFile);
+        Progress progress = Progress.stderr("generate");
+        CityGenerator generator = new CityGenerator(
+                new CityGenerator.Options(out, persons, seed, asOf, allParquet, rowsPerFile, plants),
+                readBuurten(config.path("reference_buurten", "reference/buurten.csv"), seed),
+                keys.currentPseudonymiser(), keys.currentKeyId(), progress);
+        CityGenerator.Summary summary = generator.generate();
+
+        ObjectNode info = new ObjectMapper().createObjectNode();
+        info.put("as_of", asOf.toString());
+        info.put("persons", persons);
+        info.put("seed", seed);
+        info.put("key_file", KEY_FILE);
+        info.put("note", "Synthetic data made by 'buurtsignaal generate'. The key is derived from the seed: no secret.");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve(INFO_FILE).toFile(), info);
+        progress.info("wrote " + summary.rows() + " rows, " + summary.plantedCases() + " planted cases, to " + out);
+        return Main.OK;
+    }
+
+    /** The synthetic key: derived from the seed, so that the same seed gives the same landing zone. */
+    static void writeSyntheticKey(Path file, long seed) throws IOException {
+        byte[] secret = HexFormat.of().parseHex(EngineConfig.sha256("buurtsignaal synthetic key " + seed));
+        String text = "# SYNTHETIC DEMO KEY, derived from the seed: not a secret, never use it for real data\n"
+                + "synthetic-" + seed + ":" + Base64.getEncoder().encodeToString(secret) + "\n";
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        restrictToOwner(file);
+    }
+
+    static void restrictToOwner(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system: nothing to restrict
+        }
+    }
+
+    static List<CityGenerator.Buurt> readBuurten(Path file, long seed) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("neighbourhood reference not found: " + file);
+        }
+        List<CityGenerator.Buurt> buurten = new ArrayList<>();
+        SplittableRandom sizes = new SplittableRandom(seed * 31 + 7);
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = in.readLine();
+            if (header == null || !header.startsWith("buurt_code")) {
+                throw new UsageException("neighbourhood reference " + file + " must start with a buurt_code column");
+            }
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.isBlank()) {
+                    // neighbourhood sizes vary a lot: a few large ones, many small ones
+                    buurten.add(new CityGenerator.Buurt(line.split(",", 2)[0], 0.2 + Math.pow(sizes.nextDouble(), 2) * 3));
+                }
+            }
+        }
+        return buurten;
+    }
+}

@@ -1,0 +1,42 @@
+package nl.buurtsignaal.cli;
+
+import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.ingest.Ingest;
+import nl.buurtsignaal.ingest.KeyFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = {"Land every new delivery of a landing zone in the lake's bronze tables, oldest first.",
+                "Exit status: 0 all accepted, 3 at least one delivery rejected (the others still land), 2 usage, 1 failure."})
+final class IngestCommand implements Callable<Integer> {
+    @Mixin
+    Main.Options options;
+
+    @Option(names = "--landing", required = true, paramLabel = "DIR", description = "The landing zone: <source>/<delivery_id>/_manifest.json + data files.")
+    Path landing;
+
+    @Option(names = "--key-file", required = true, paramLabel = "FILE", description = "The pseudonymisation keys, one key_id:base64(secret) per line.")
+    Path keyFile;
+
+    @Override
+    public Integer call() {
+        EngineConfig config = options.config();
+        if (!Files.isDirectory(landing)) {
+            throw new UsageException("landing zone not found: " + landing);
+        }
+        KeyFile.read(keyFile); // fail on a bad key file before Spark starts
+        Progress progress = Progress.stderr("ingest");
+        Engine engine = new Engine(options.openLake(config), config, progress);
+        List<Ingest.Outcome> outcomes = engine.ingest(landing, keyFile, Main.newRunId());
+        long rejected = outcomes.stream().filter(o -> !o.accepted()).count();
+        progress.info(outcomes.size() + " deliveries: " + (outcomes.size() - rejected) + " accepted, " + rejected + " rejected");
+        return rejected > 0 ? Main.REJECTED : Main.OK;
+    }
+}

@@ -1,0 +1,130 @@
+package nl.buurtsignaal.cli;
+
+import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.ingest.DeliveryRejected;
+import nl.buurtsignaal.lake.Lake;
+import nl.buurtsignaal.lake.SparkSessions;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** {@code bin/buurtsignaal}: the engine's command line (contract section 6). */
+@Command(name = "buurtsignaal", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Neighbourhood risk indicators and address-level signals on Spark and Delta Lake.",
+        subcommands = {IngestCommand.class, RunCommand.class, SqlCommand.class, GenerateCommand.class,
+                DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+    public static final int OK = 0;
+    public static final int FAILURE = 1;
+    public static final int USAGE = 2;
+    public static final int REJECTED = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.err);
+        return USAGE;
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs one command and returns its exit status; never calls System.exit (tests call this). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof UsageException) {
+                System.err.println("buurtsignaal: " + e.getMessage());
+                return USAGE;
+            }
+            if (e instanceof DeliveryRejected) {
+                System.err.println("buurtsignaal: delivery rejected: " + e.getMessage());
+                return REJECTED;
+            }
+            if (e instanceof EngineException) {
+                System.err.println("buurtsignaal: " + e.getMessage());
+                return FAILURE;
+            }
+            // An unexpected failure: one line naming its kind; the stack trace only with --verbose,
+            // since Spark's messages can quote row values.
+            System.err.println("buurtsignaal: failed: " + e.getClass().getSimpleName()
+                    + (Options.verbose ? ": " + CommandLine.Help.Ansi.OFF.string(String.valueOf(e.getMessage())) : " (run with --verbose for details)"));
+            if (Options.verbose) {
+                e.printStackTrace();
+            }
+            return FAILURE;
+        });
+        cli.setParameterExceptionHandler((ex, a) -> {
+            System.err.println("buurtsignaal: " + ex.getMessage());
+            System.err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return USAGE;
+        });
+        return cli.execute(args);
+    }
+
+    /** Options every lake command shares. */
+    public static class Options {
+        static boolean verbose;
+
+        @Option(names = "--lake", paramLabel = "DIR", description = "The Delta lake (default: 'lake' in the configuration).")
+        Path lake;
+
+        @Option(names = "--conf", paramLabel = "FILE", description = "A YAML file whose settings override conf/buurtsignaal.yaml.")
+        Path conf;
+
+        @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override one setting, e.g. scoring.flag_min_score=1.5 (repeatable).")
+        List<String> settings = new ArrayList<>();
+
+        @Option(names = {"-v", "--verbose"}, description = "Show Spark's own INFO logging and stack traces.")
+        void setVerbose(boolean value) {
+            verbose = value;
+        }
+
+        EngineConfig config() {
+            return EngineConfig.load(EngineConfig.defaultConfDir(), conf, settings);
+        }
+
+        Path lakePath(EngineConfig config) {
+            return lake != null ? lake : config.path("lake", "../lake");
+        }
+
+        SparkSession spark(EngineConfig config) {
+            Configurator.setLevel("org.apache.spark", verbose ? Level.INFO : Level.WARN);
+            Configurator.setLevel("io.delta", verbose ? Level.INFO : Level.WARN);
+            Configurator.setRootLevel(verbose ? Level.INFO : Level.WARN);
+            return SparkSessions.getOrCreate(config);
+        }
+
+        Lake openLake(EngineConfig config) {
+            return new Lake(spark(config), lakePath(config));
+        }
+    }
+
+    public static String newRunId() {
+        return "run-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now())
+                + "-" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"buurtsignaal " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package nl.buurtsignaal.cli;
+
+import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.lake.Lake;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.concurrent.Callable;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.to_json;
+
+@Command(name = "sql", mixinStandardHelpOptions = true,
+        description = {"Query the lake's tables by name (bronze.<source>, silver.*, gold.signal, audit.delivery, ...).",
+                "Prints only the result on standard output: csv is a header row, then rows."})
+final class SqlCommand implements Callable<Integer> {
+    @Mixin
+    Main.Options options;
+
+    @Option(names = "--format", defaultValue = "csv", paramLabel = "csv|tsv", description = "Output format (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Parameters(index = "0", paramLabel = "QUERY", description = "A Spark SQL query.")
+    String query;
+
+    @Override
+    public Integer call() {
+        char separator = switch (format) {
+            case "csv" -> ',';
+            case "tsv" -> '\t';
+            default -> throw new UsageException("--format must be csv or tsv");
+        };
+        EngineConfig config = options.config();
+        if (!options.lakePath(config).toFile().isDirectory()) {
+            throw new UsageException("lake not found: " + options.lakePath(config));
+        }
+        Lake lake = options.openLake(config);
+        lake.registerAll();
+        Dataset<Row> result;
+        try {
+            result = lake.spark().sql(query);
+            result.schema();
+        } catch (RuntimeException e) {
+            throw new UsageException("query error: " + nl.buurtsignaal.indicators.CatalogueRunner.firstLineOf(e.getMessage()));
+        }
+        write(flattened(result), separator, new PrintStream(System.out, false, StandardCharsets.UTF_8));
+        return Main.OK;
+    }
+
+    /** Arrays, maps and structs as JSON text, so that every field is one csv value. */
+    static Dataset<Row> flattened(Dataset<Row> rows) {
+        StructField[] fields = rows.schema().fields();
+        Column[] columns = new Column[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            Column c = col("`" + fields[i].name() + "`");
+            boolean nested = fields[i].dataType() instanceof ArrayType || fields[i].dataType() instanceof MapType
+                    || fields[i].dataType() instanceof StructType;
+            columns[i] = (nested ? to_json(c) : c.cast("string")).as(fields[i].name());
+        }
+        return rows.select(columns);
+    }
+
+    static void write(Dataset<Row> rows, char separator, PrintStream out) {
+        String[] names = rows.columns();
+        StringBuilder header = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            header.append(i == 0 ? "" : String.valueOf(separator)).append(quote(names[i], separator));
+        }
+        out.println(header);
+        Iterator<Row> it = rows.toLocalIterator();
+        while (it.hasNext()) {
+            Row row = it.next();
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < names.length; i++) {
+                line.append(i == 0 ? "" : String.valueOf(separator));
+                if (!row.isNullAt(i)) {
+                    line.append(quote(row.getString(i), separator));
+                }
+            }
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    /** RFC 4180: a field with the separator, a quote or a line break is quoted, quotes doubled. */
+    static String quote(String value, char separator) {
+        if (value.indexOf(separator) >= 0 || value.indexOf('"') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+            return '"' + value.replace("\"", "\"\"") + '"';
+        }
+        return value;
+    }
+}

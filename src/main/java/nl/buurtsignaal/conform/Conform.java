@@ -1,0 +1,207 @@
+package nl.buurtsignaal.conform;
+
+import nl.buurtsignaal.cli.EngineException;
+import nl.buurtsignaal.cli.Progress;
+import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.lake.Lake;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.*;
+
+/**
+ * Bronze → silver for one reference date: the tables the catalogue's SQL reads. Each is written
+ * with its {@code as_of} and replaces that as_of's earlier rows (Delta replaceWhere), so results
+ * for several reference dates live side by side.
+ */
+public final class Conform {
+    public static final List<String> SOURCES = List.of("brp_residence", "bag_address", "hr_establishment",
+            "hr_officer", "woz_value", "brk_transfer", "enforcement_case", "care_provision");
+
+    private final Lake lake;
+    private final EngineConfig config;
+    private final Progress progress;
+
+    public Conform(Lake lake, EngineConfig config, Progress progress) {
+        this.lake = lake;
+        this.config = config;
+        this.progress = progress;
+    }
+
+    /** The silver tables for as_of, lazily defined, in the order they are written. */
+    public Map<String, Dataset<Row>> plan(LocalDate asOf) {
+        Map<String, Dataset<Row>> bronze = new LinkedHashMap<>();
+        for (String source : SOURCES) {
+            if (!lake.exists("bronze." + source)) {
+                throw new EngineException("bronze." + source + " is not in the lake: ingest a " + source + " delivery first");
+            }
+            bronze.put(source, lake.read("bronze." + source));
+        }
+        Column on = lit(java.sql.Date.valueOf(asOf));
+        Dataset<Row> address = addressesOf(bronze.get("bag_address"));
+        Dataset<Row> residence = residencesUpTo(bronze.get("brp_residence"), on, address);
+        Dataset<Row> resident = residentsOn(residence, on);
+        Dataset<Row> establishment = establishmentsOn(bronze.get("hr_establishment"), on, address,
+                config.strings("risk_branches"));
+        Map<String, Dataset<Row>> silver = new LinkedHashMap<>();
+        silver.put("silver.address", address);
+        silver.put("silver.residence", residence);
+        silver.put("silver.resident", resident);
+        silver.put("silver.household", householdsOf(resident, address));
+        silver.put("silver.establishment", establishment);
+        silver.put("silver.company", companiesOf(establishment));
+        silver.put("silver.officer", bronze.get("hr_officer").filter(col("valid_from").leq(on))
+                .select("kvk_number", "person_id", "role", "valid_from", "valid_to"));
+        silver.put("silver.transfer", transferChains(bronze.get("brk_transfer"), on, address));
+        silver.put("silver.enforcement_case", casesUpTo(bronze.get("enforcement_case"), on, address));
+        silver.put("silver.provision", provisionsOn(bronze.get("care_provision"), on, config.map("provisions")));
+        silver.replaceAll((name, rows) -> rows.withColumn("as_of", on).select(asOfFirst(rows)));
+        return silver;
+    }
+
+    private static Column[] asOfFirst(Dataset<Row> rows) {
+        Column[] columns = new Column[rows.columns().length + 1];
+        columns[0] = col("as_of");
+        for (int i = 0; i < rows.columns().length; i++) {
+            columns[i + 1] = col(rows.columns()[i]);
+        }
+        return columns;
+    }
+
+    public void run(LocalDate asOf) {
+        Map<String, Dataset<Row>> silver = plan(asOf);
+        for (Map.Entry<String, Dataset<Row>> table : silver.entrySet()) {
+            progress.info("  " + table.getKey());
+            lake.replaceAsOf(table.getKey(), asOf, table.getValue());
+        }
+    }
+
+    static void require(Dataset<Row> rows, String table, String... columns) {
+        List<String> present = Arrays.asList(rows.columns());
+        for (String column : columns) {
+            if (!present.contains(column)) {
+                throw new EngineException(table + " has no column " + column);
+            }
+        }
+    }
+
+    /** Every BAG address with its buurt and whether it is a dwelling (woonfunctie). */
+    public static Dataset<Row> addressesOf(Dataset<Row> bag) {
+        require(bag, "bronze.bag_address", "address_id", "object_id", "usage", "floor_area_m2", "buurt_code");
+        return bag.select(col("address_id"), col("object_id"), col("usage"),
+                col("usage").equalTo("woonfunctie").as("is_residential"), col("floor_area_m2"), col("buurt_code"));
+    }
+
+    /** Residence rows that started on or before as_of, with the buurt of their address. */
+    public static Dataset<Row> residencesUpTo(Dataset<Row> brp, Column asOf, Dataset<Row> address) {
+        require(brp, "bronze.brp_residence", "person_id", "valid_from", "valid_to", "address_id", "status");
+        return brp.filter(col("valid_from").leq(asOf))
+                .join(address.select("address_id", "buurt_code"), "address_id", "left")
+                .select("person_id", "address_id", "buurt_code", "valid_from", "valid_to", "status", "birth_year");
+    }
+
+    /** Residents on as_of: a {@code resident} row covering as_of; one row per person (the latest start). */
+    public static Dataset<Row> residentsOn(Dataset<Row> residence, Column asOf) {
+        Dataset<Row> covering = residence.filter(col("status").equalTo("resident")
+                .and(col("valid_from").leq(asOf))
+                .and(col("valid_to").isNull().or(col("valid_to").gt(asOf))));
+        return covering.withColumn("_n", row_number().over(Window.partitionBy("person_id")
+                        .orderBy(col("valid_from").desc(), col("address_id"))))
+                .filter(col("_n").equalTo(1))
+                .select("person_id", "address_id", "buurt_code", "birth_year", "valid_from");
+    }
+
+    /** A household is the set of residents of one address on as_of. */
+    public static Dataset<Row> householdsOf(Dataset<Row> resident, Dataset<Row> address) {
+        return resident.groupBy("address_id").agg(count(lit(1)).as("residents"))
+                .join(address, "address_id")
+                .select("address_id", "buurt_code", "usage", "is_residential", "floor_area_m2", "residents");
+    }
+
+    /**
+     * Establishments registered on or before as_of. A deregistration after as_of was not yet known
+     * on as_of, so it counts as none. SBI codes lose their dots ({@code 96.02.1} = {@code 96021}); an
+     * establishment is in a risk branch when its code starts with a configured risk code.
+     */
+    public static Dataset<Row> establishmentsOn(Dataset<Row> hr, Column asOf, Dataset<Row> address, List<String> riskCodes) {
+        require(hr, "bronze.hr_establishment", "establishment_id", "kvk_number", "address_id", "sbi_code",
+                "registered_on", "deregistered_on");
+        Column sbi = regexp_replace(col("sbi_code"), "\\.", "");
+        Column risk = lit(false);
+        for (String code : riskCodes) {
+            risk = risk.or(sbi.startsWith(code.replace(".", "")));
+        }
+        Column deregistered = when(col("deregistered_on").leq(asOf), col("deregistered_on"));
+        return hr.filter(col("registered_on").leq(asOf))
+                .withColumn("sbi", sbi)
+                .withColumn("dereg", deregistered)
+                .join(address.select("address_id", "buurt_code"), "address_id", "left")
+                .select(col("establishment_id"), col("kvk_number"), col("address_id"), col("buurt_code"),
+                        col("sbi").as("sbi_code"), risk.as("is_risk_branch"), col("legal_form"),
+                        col("registered_on"), col("dereg").as("deregistered_on"),
+                        col("dereg").isNull().as("is_active"));
+    }
+
+    /**
+     * A company's registration date is the earliest registered_on of its establishments; it is
+     * deregistered, on the latest deregistered_on, once all of them are (contract section 5).
+     */
+    public static Dataset<Row> companiesOf(Dataset<Row> establishment) {
+        return establishment.groupBy("kvk_number").agg(
+                        min("registered_on").as("registered_on"),
+                        max("deregistered_on").as("last_deregistered_on"),
+                        count(lit(1)).as("establishments"),
+                        sum(when(col("is_active"), 1).otherwise(0)).as("active_establishments"))
+                .select(col("kvk_number"), col("registered_on"),
+                        when(col("active_establishments").equalTo(0), col("last_deregistered_on")).as("deregistered_on"),
+                        col("establishments"), col("active_establishments"));
+    }
+
+    /**
+     * Transfers up to as_of with the previous transfer of the same object (date and price), the
+     * object's address (the lowest address_id where an object has several) and its buurt.
+     */
+    public static Dataset<Row> transferChains(Dataset<Row> brk, Column asOf, Dataset<Row> address) {
+        require(brk, "bronze.brk_transfer", "transfer_id", "object_id", "transfer_date", "buyer_type", "buyer_id",
+                "price_eur", "mortgage_registered");
+        Dataset<Row> objectAddress = address.groupBy("object_id")
+                .agg(min(struct(col("address_id"), col("buurt_code"))).as("a"))
+                .select(col("object_id"), col("a.address_id").as("address_id"), col("a.buurt_code").as("buurt_code"));
+        var chain = Window.partitionBy("object_id").orderBy(col("transfer_date"), col("transfer_id"));
+        return brk.filter(col("transfer_date").leq(asOf))
+                .withColumn("previous_transfer_date", lag("transfer_date", 1).over(chain))
+                .withColumn("previous_price_eur", lag("price_eur", 1).over(chain))
+                .join(objectAddress, "object_id", "left")
+                .select("transfer_id", "object_id", "address_id", "buurt_code", "transfer_date", "buyer_type", "buyer_id",
+                        "price_eur", "mortgage_registered", "previous_transfer_date", "previous_price_eur");
+    }
+
+    public static Dataset<Row> casesUpTo(Dataset<Row> cases, Column asOf, Dataset<Row> address) {
+        require(cases, "bronze.enforcement_case", "case_id", "address_id", "opened_on", "case_type");
+        return cases.filter(col("opened_on").leq(asOf))
+                .join(address.select("address_id", "buurt_code"), "address_id", "left")
+                .select("case_id", "address_id", "buurt_code", "kvk_number", "opened_on", "closed_on", "case_type", "outcome");
+    }
+
+    /**
+     * Provisions active on as_of with their law (from configuration). Person-level care data stays
+     * in this table; the catalogue uses it only for neighbourhood aggregates of care_stacking.
+     */
+    public static Dataset<Row> provisionsOn(Dataset<Row> care, Column asOf, Map<String, String> lawOf) {
+        require(care, "bronze.care_provision", "person_id", "provision", "valid_from", "valid_to");
+        Column law = lit(null).cast("string");
+        for (Map.Entry<String, String> e : lawOf.entrySet()) {
+            law = when(col("provision").equalTo(e.getKey()), lit(e.getValue())).otherwise(law);
+        }
+        return care.filter(col("valid_from").leq(asOf).and(col("valid_to").isNull().or(col("valid_to").gt(asOf))))
+                .select(col("person_id"), col("provision"), law.as("law"));
+    }
+}

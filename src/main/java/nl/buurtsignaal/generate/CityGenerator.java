@@ -1,0 +1,506 @@
+package nl.buurtsignaal.generate;
+
+import nl.buurtsignaal.cli.Progress;
+import nl.buurtsignaal.generate.DeliveryWriter.CsvDialect;
+import nl.buurtsignaal.ingest.Pseudonymiser;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A deterministic synthetic city over real CBS neighbourhoods, written as a landing zone that
+ * follows the data contract, with a realistic background and planted cases for every rule.
+ *
+ * <p>Everything is streamed: persons, addresses and companies are derived from their index (a
+ * person's BSN is a function of its number), so memory does not grow with the city.
+ * Background rates are rough Dutch figures: 2.1 persons per household (CBS), about 4 % of
+ * dwellings without registered residents, one establishment per 9 residents (KvK), about 3.5 %
+ * of dwellings sold per year (Kadaster), and about 10 % of residents with a social-domain
+ * provision (CBS Monitor Sociaal Domein).
+ */
+public final class CityGenerator {
+    /** A neighbourhood of the reference with its relative size. */
+    public record Buurt(String code, double weight) {
+        String gemeente() {
+            return code.substring(2, 6);
+        }
+    }
+
+    /** What the generator wrote. */
+    public record Summary(long persons, long addresses, long establishments, Map<String, Long> rows, int plantedCases) {
+    }
+
+    public record Options(Path out, long persons, long seed, LocalDate asOf, boolean allParquet, long rowsPerFile,
+                          int plantsPerRule) {
+    }
+
+    private static final String[] PROVISIONS = {"bijstand", "wmo_huishoudelijke_hulp", "wmo_begeleiding",
+            "wmo_hulpmiddel", "jeugdhulp_ambulant", "jeugdhulp_verblijf", "jeugdbescherming", "schuldhulp"};
+    private static final String[] PARTNERS = {"ISD", "Wmo-loket", "Jeugdteam", "Schuldhulpverlening"};
+    private static final String[] STREETS = {"Kerkstraat", "Dorpsstraat", "Stationsweg", "Molenweg", "Schoolstraat",
+            "Beatrixlaan", "Julianastraat", "Oranjelaan", "Emmastraat", "Wilhelminastraat", "Rembrandtlaan", "Zeemanlaan"};
+    /** SBI codes with rough weights; the risk branches of the default list are about a tenth. */
+    private static final String[] SBI = {"6202", "69.20", "4120", "8690", "7022", "4321", "8559", "5610", "4941",
+            "7490", "8299", "9602", "4711", "4520", "5630", "6820", "4778", "9604", "4511", "7711"};
+    private static final int[] SBI_WEIGHT = {14, 10, 10, 8, 10, 8, 6, 6, 6, 6, 6, 2, 1, 1, 1, 2, 1, 1, 1, 1};
+    private static final String[] CASE_TYPES = {"inspection", "complaint_nuisance", "permit_violation", "environment",
+            "complaint_drugs", "housing_fraud", "closure_13b", "bibob_refusal"};
+    private static final int[] CASE_WEIGHT = {40, 30, 12, 10, 4, 3, 0, 1};
+    private static final String[] NON_RESIDENTIAL = {"winkelfunctie", "kantoorfunctie", "bijeenkomstfunctie",
+            "industriefunctie", "logiesfunctie", "overige gebruiksfunctie"};
+
+    private final Options options;
+    private final List<Buurt> buurten;
+    private final Pseudonymiser pseudonymiser;
+    private final String keyId;
+    private final Progress progress;
+    private final SplittableRandom random;
+    private final double[] cumulative;
+
+    private final long dwellings;
+    private final long others;
+    private long nextPerson;
+    private long nextAddress;
+    private long nextKvk;
+    private long nextEstablishment;
+    private long nextTransfer;
+    private long nextCase;
+    private final Map<String, DeliveryWriter> writers = new LinkedHashMap<>();
+    private final List<String[]> planted = new ArrayList<>();
+
+    public CityGenerator(Options options, List<Buurt> buurten, Pseudonymiser pseudonymiser, String keyId, Progress progress) {
+        if (options.persons() < 100) {
+            throw new IllegalArgumentException("--persons must be at least 100");
+        }
+        this.options = options;
+        this.buurten = buurten;
+        this.pseudonymiser = pseudonymiser;
+        this.keyId = keyId;
+        this.progress = progress;
+        this.random = new SplittableRandom(options.seed());
+        this.cumulative = new double[buurten.size()];
+        double total = buurten.stream().mapToDouble(Buurt::weight).sum();
+        double running = 0;
+        for (int i = 0; i < buurten.size(); i++) {
+            running += buurten.get(i).weight() / total;
+            cumulative[i] = running;
+        }
+        this.dwellings = Math.round(options.persons() / 2.1 * 1.04);
+        this.others = Math.max(10, Math.round(dwellings * 0.08));
+    }
+
+    public Summary generate() {
+        LocalDate asOf = options.asOf();
+        String deliveryId = asOf.plusDays(1).toString();
+        String extractedAt = deliveryId + "T02:00:00Z";
+        boolean parquetOnly = options.allParquet();
+        open("bag_address", deliveryId, extractedAt, parquetOnly ? null : CsvDialect.DEFAULT, false);
+        open("brp_residence", deliveryId, extractedAt, null, false);
+        open("hr_establishment", deliveryId, extractedAt, parquetOnly ? null : CsvDialect.DUTCH, false);
+        open("hr_officer", deliveryId, extractedAt, null, false);
+        open("woz_value", deliveryId, extractedAt, null, false);
+        open("brk_transfer", deliveryId, extractedAt, null, false);
+        open("enforcement_case", deliveryId, extractedAt, parquetOnly ? null : CsvDialect.DUTCH, false);
+        open("care_provision", deliveryId, extractedAt, null, true);
+
+        progress.stages(3);
+        progress.step("addresses, residents, transfers, cases and provisions (" + (dwellings + others) + " addresses)");
+        nextAddress = dwellings + others; // planted cases get addresses after the background's
+        for (long i = 0; i < dwellings + others; i++) {
+            background(i);
+            if (i > 0 && i % 500_000 == 0) {
+                progress.info("  " + i + " addresses, " + nextPerson + " persons");
+            }
+        }
+        progress.step("establishments and officers");
+        long establishments = Math.round(options.persons() / 9.0);
+        for (long e = 0; e < establishments; e++) {
+            backgroundCompany();
+        }
+        progress.step("planted cases (" + options.plantsPerRule() + " per rule)");
+        for (int k = 0; k < options.plantsPerRule(); k++) {
+            plantAll();
+        }
+        Map<String, Long> rows = new LinkedHashMap<>();
+        writers.forEach((name, w) -> {
+            w.close();
+            rows.put(name, w.rows());
+        });
+        writePlanted();
+        return new Summary(nextPerson, nextAddress, nextEstablishment, rows, planted.size());
+    }
+
+    private void open(String source, String deliveryId, String extractedAt, CsvDialect csv, boolean pseudonymised) {
+        writers.put(source, new DeliveryWriter(options.out(), source, deliveryId, extractedAt, csv, pseudonymised,
+                keyId, options.rowsPerFile()));
+    }
+
+    private DeliveryWriter w(String source) {
+        return writers.get(source);
+    }
+
+    // ---- identifiers -------------------------------------------------------------------------
+
+    /** The BSN of person number i: unique per i and passing the eleven-test. */
+    public static String bsnOf(long i) {
+        for (long j = 0; j < 7; j++) {
+            long base = 10_000_000L + i * 7 + j;
+            String d = Long.toString(base);
+            int sum = 0;
+            for (int k = 0; k < 8; k++) {
+                sum += (9 - k) * (d.charAt(k) - '0');
+            }
+            int check = sum % 11;
+            if (check < 10) {
+                return d + check;
+            }
+        }
+        throw new IllegalStateException("no BSN for person " + i);
+    }
+
+    private Buurt buurtOf(long addressIndex) {
+        // Addresses are laid out in blocks per buurt, so the buurt of an index needs no table.
+        long count = addressIndex < dwellings ? dwellings : others;
+        long offset = addressIndex < dwellings ? addressIndex : addressIndex - dwellings;
+        double position = (offset + 0.5) / count;
+        if (addressIndex >= dwellings + others) {
+            position = new SplittableRandom(options.seed() ^ addressIndex).nextDouble();
+        }
+        int lo = 0;
+        int hi = cumulative.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (cumulative[mid] < position) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return buurten.get(lo);
+    }
+
+    private String addressId(long index) {
+        return buurtOf(index).gemeente() + "20" + String.format("%010d", index + 1);
+    }
+
+    private String objectId(long index) {
+        return buurtOf(index).gemeente() + "01" + String.format("%010d", index + 1);
+    }
+
+    private String kvk(long n) {
+        return String.format("%08d", 30_000_000L + n);
+    }
+
+    private LocalDate daysBefore(int maxDays) {
+        return options.asOf().minusDays(random.nextInt(maxDays));
+    }
+
+    private LocalDate monthsBefore(int months) {
+        return options.asOf().minusMonths(months);
+    }
+
+    // ---- background ---------------------------------------------------------------------------
+
+    private void background(long index) {
+        boolean dwelling = index < dwellings;
+        String usage = dwelling ? "woonfunctie" : NON_RESIDENTIAL[random.nextInt(NON_RESIDENTIAL.length)];
+        int floor = dwelling ? (int) Math.max(28, Math.round(Math.exp(4.5 + 0.35 * random.nextGaussian())))
+                : 40 + random.nextInt(800);
+        writeAddress(index, usage, floor);
+        writeWoz(index, floor);
+        if (dwelling && random.nextDouble() >= 0.04 && nextPerson < options.persons()) {
+            int size = householdSize();
+            List<String> members = new ArrayList<>();
+            LocalDate movedIn = daysBefore(365 * 30);
+            for (int m = 0; m < size && nextPerson < options.persons(); m++) {
+                String bsn = bsnOf(nextPerson++);
+                members.add(bsn);
+                LocalDate from = m < 2 ? movedIn : movedIn.plusDays(random.nextInt(3000));
+                if (from.isAfter(options.asOf())) {
+                    from = options.asOf().minusDays(1);
+                }
+                int birthYear = m < 2 ? options.asOf().getYear() - 25 - random.nextInt(60)
+                        : options.asOf().getYear() - random.nextInt(18);
+                if (random.nextDouble() < 0.3) {
+                    long previous = random.nextLong(dwellings);
+                    LocalDate earlier = from.minusDays(365 + random.nextInt(3650));
+                    w("brp_residence").write(bsn, earlier, from, addressId(previous), birthYear, "resident");
+                }
+                w("brp_residence").write(bsn, from, null, addressId(index), birthYear, "resident");
+            }
+            care(members);
+            if (random.nextDouble() < 0.05) {
+                // a former resident who left: emigrated, deceased or vertrokken onbekend waarheen
+                String bsn = bsnOf(nextPerson++);
+                String status = new String[]{"emigrated", "deceased", "vow"}[random.nextInt(3)];
+                LocalDate to = daysBefore(365 * 10);
+                w("brp_residence").write(bsn, to.minusDays(200 + random.nextInt(5000)), to, addressId(index),
+                        options.asOf().getYear() - 20 - random.nextInt(70), status);
+            }
+        }
+        int transfers = poisson(dwelling ? 0.35 : 0.2);
+        LocalDate date = options.asOf().minusDays(3650);
+        long price = 150_000 + floor * 3_000L;
+        for (int t = 0; t < transfers; t++) {
+            date = date.plusDays(400 + random.nextInt(Math.max(1, 3650 / Math.max(1, transfers))));
+            if (date.isAfter(options.asOf())) {
+                break;
+            }
+            boolean company = random.nextDouble() < (dwelling ? 0.08 : 0.5);
+            price = Math.round(price * (0.97 + random.nextDouble() * 0.2));
+            String buyer = company ? kvk(random.nextLong(Math.max(1, options.persons() / 9)))
+                    : bsnOf(random.nextLong(options.persons()));
+            boolean mortgage = random.nextDouble() < (company ? 0.5 : 0.85);
+            writeTransfer(index, date, company, buyer, price, mortgage);
+        }
+        int cases = poisson(0.05);
+        for (int c = 0; c < cases; c++) {
+            String type = weighted(CASE_TYPES, CASE_WEIGHT);
+            writeCase(addressId(index), daysBefore(365 * 5), type);
+        }
+    }
+
+    private int householdSize() {
+        double u = random.nextDouble();
+        // CBS household sizes: 39 % one person, 33 % two, 12 % three, 11 % four, 5 % five or more.
+        if (u < 0.39) {
+            return 1;
+        } else if (u < 0.72) {
+            return 2;
+        } else if (u < 0.84) {
+            return 3;
+        } else if (u < 0.95) {
+            return 4;
+        }
+        return 5 + random.nextInt(2);
+    }
+
+    private void care(List<String> members) {
+        double u = random.nextDouble();
+        if (u >= 0.14) {
+            return;
+        }
+        boolean stacked = u < 0.03;
+        for (String bsn : members) {
+            if (!stacked && random.nextDouble() > 0.6) {
+                continue;
+            }
+            int n = stacked ? 1 + random.nextInt(2) : 1;
+            for (int k = 0; k < n; k++) {
+                String provision = PROVISIONS[random.nextInt(PROVISIONS.length)];
+                LocalDate from = daysBefore(365 * 4);
+                LocalDate to = random.nextDouble() < 0.7 ? null : from.plusDays(30 + random.nextInt(900));
+                w("care_provision").write(pseudonymiser.person(bsn), provision, from, to,
+                        PARTNERS[random.nextInt(PARTNERS.length)]);
+            }
+        }
+    }
+
+    private void backgroundCompany() {
+        long number = nextKvk++;
+        boolean atHome = random.nextDouble() < 0.55;
+        long address = atHome ? random.nextLong(dwellings) : dwellings + random.nextLong(others);
+        String sbi = weighted(SBI, SBI_WEIGHT);
+        LocalDate registered = daysBefore(365 * 25);
+        LocalDate deregistered = random.nextDouble() < 0.12
+                ? registered.plusDays(60 + random.nextInt(3000)) : null;
+        if (deregistered != null && deregistered.isAfter(options.asOf())) {
+            deregistered = null;
+        }
+        String legalForm = atHome ? (random.nextBoolean() ? "eenmanszaak" : "vof") : (random.nextBoolean() ? "bv" : "eenmanszaak");
+        writeEstablishment(kvk(number), addressId(address), sbi, legalForm, registered, deregistered);
+        String role = legalForm.equals("bv") ? "bestuurder" : legalForm.equals("vof") ? "vennoot" : "eigenaar";
+        w("hr_officer").write(kvk(number), bsnOf(random.nextLong(options.persons())), role, registered, deregistered);
+    }
+
+    // ---- planted cases, one of each rule per call ----------------------------------------------
+
+    private void plantAll() {
+        // U-ADDR-OVERCROWDED: six residents on 40 m2.
+        long a = newAddress("woonfunctie", 40);
+        for (int p = 0; p < 6; p++) {
+            w("brp_residence").write(bsnOf(nextPerson++), monthsBefore(20 + p), null, addressId(a), 1990 + p, "resident");
+        }
+        plant("U-ADDR-OVERCROWDED", "address", addressId(a));
+
+        // U-ADDR-FREQUENT-MOVERS: three residents, each with three residence starts in 24 months.
+        a = newAddress("woonfunctie", 110);
+        for (int p = 0; p < 3; p++) {
+            String bsn = bsnOf(nextPerson++);
+            LocalDate first = monthsBefore(22);
+            LocalDate second = monthsBefore(14);
+            LocalDate current = monthsBefore(5);
+            w("brp_residence").write(bsn, first, second, addressId(random.nextLong(dwellings)), 1995, "resident");
+            w("brp_residence").write(bsn, second, current, addressId(random.nextLong(dwellings)), 1995, "resident");
+            w("brp_residence").write(bsn, current, null, addressId(a), 1995, "resident");
+        }
+        plant("U-ADDR-FREQUENT-MOVERS", "address", addressId(a));
+
+        // U-ADDR-VOW-CHURN: three registrations ended as 'vertrokken onbekend waarheen'.
+        a = newAddress("woonfunctie", 70);
+        for (int p = 0; p < 3; p++) {
+            w("brp_residence").write(bsnOf(nextPerson++), monthsBefore(40), monthsBefore(4 + 5 * p), addressId(a), 1988, "vow");
+        }
+        w("brp_residence").write(bsnOf(nextPerson++), monthsBefore(3), null, addressId(a), 1980, "resident");
+        plant("U-ADDR-VOW-CHURN", "address", addressId(a));
+
+        // U-ADDR-COMPANY-CLUSTER: three active establishments at one dwelling.
+        a = newAddress("woonfunctie", 90);
+        w("brp_residence").write(bsnOf(nextPerson++), monthsBefore(60), null, addressId(a), 1970, "resident");
+        for (int c = 0; c < 3; c++) {
+            String company = kvk(nextKvk++);
+            writeEstablishment(company, addressId(a), "7022", "bv", monthsBefore(30 + c), null);
+            w("hr_officer").write(company, bsnOf(random.nextLong(options.persons())), "bestuurder", monthsBefore(30 + c), null);
+        }
+        plant("U-ADDR-COMPANY-CLUSTER", "address", addressId(a));
+
+        // U-ADDR-RISK-BRANCH-CHURN: three nail studios and phone shops, each gone within a year.
+        a = newAddress("winkelfunctie", 60);
+        String[] riskSbi = {"96.02.2", "4778", "9602"};
+        for (int c = 0; c < 3; c++) {
+            String company = kvk(nextKvk++);
+            LocalDate registered = monthsBefore(30 - 9 * c);
+            writeEstablishment(company, addressId(a), riskSbi[c], "eenmanszaak", registered, registered.plusMonths(6));
+            w("hr_officer").write(company, bsnOf(random.nextLong(options.persons())), "eigenaar", registered, registered.plusMonths(6));
+        }
+        plant("U-ADDR-RISK-BRANCH-CHURN", "address", addressId(a));
+
+        // U-PERSON-STRAWMAN: officer of four new companies, two of them gone within 18 months.
+        String strawman = bsnOf(nextPerson++);
+        a = newAddress("woonfunctie", 55);
+        w("brp_residence").write(strawman, monthsBefore(50), null, addressId(a), 1999, "resident");
+        for (int c = 0; c < 4; c++) {
+            String company = kvk(nextKvk++);
+            LocalDate registered = monthsBefore(32 - 6 * c);
+            LocalDate gone = c < 2 ? registered.plusMonths(8) : null;
+            writeEstablishment(company, addressId(dwellings + random.nextLong(others)), "4941", "bv", registered, gone);
+            w("hr_officer").write(company, strawman, "bestuurder", registered, gone);
+        }
+        plant("U-PERSON-STRAWMAN", "person", pseudonymiser.person(strawman));
+
+        // U-OBJ-ABC: sold twice within four months, the second time 45 % dearer.
+        a = newAddress("woonfunctie", 100);
+        writeTransfer(a, monthsBefore(20), false, bsnOf(random.nextLong(options.persons())), 300_000, true);
+        writeTransfer(a, monthsBefore(16), false, bsnOf(random.nextLong(options.persons())), 435_000, true);
+        plant("U-OBJ-ABC", "object", objectId(a));
+
+        // U-OBJ-CASH-COMPANY: bought without mortgage by a company four months old.
+        a = newAddress("woonfunctie", 120);
+        String buyer = kvk(nextKvk++);
+        writeEstablishment(buyer, addressId(dwellings + random.nextLong(others)), "6810", "bv", monthsBefore(14), null);
+        w("hr_officer").write(buyer, bsnOf(random.nextLong(options.persons())), "bestuurder", monthsBefore(14), null);
+        writeTransfer(a, monthsBefore(10), true, buyer, 520_000, false);
+        plant("U-OBJ-CASH-COMPANY", "object", objectId(a));
+
+        // U-ADDR-ENFORCEMENT: closed under Opiumwet 13b ten months ago.
+        a = newAddress("bijeenkomstfunctie", 150);
+        writeCase(addressId(a), monthsBefore(10), "closure_13b");
+        plant("U-ADDR-ENFORCEMENT", "address", addressId(a));
+    }
+
+    private long newAddress(String usage, int floor) {
+        long index = nextAddress++;
+        writeAddress(index, usage, floor);
+        writeWoz(index, floor);
+        return index;
+    }
+
+    private void plant(String rule, String subjectType, String subjectId) {
+        planted.add(new String[]{rule, subjectType, subjectId});
+    }
+
+    private void writePlanted() {
+        Path file = options.out().resolve("_planted.csv");
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            out.write("rule_id,subject_type,subject_id\n");
+            for (String[] p : planted) {
+                out.write(String.join(",", p) + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- rows ------------------------------------------------------------------------------------
+
+    private void writeAddress(long index, String usage, int floor) {
+        Buurt buurt = buurtOf(index);
+        String postcode = (1000 + random.nextInt(9000)) + "" + (char) ('A' + random.nextInt(26)) + (char) ('A' + random.nextInt(26));
+        String letter = random.nextDouble() < 0.1 ? String.valueOf((char) ('A' + random.nextInt(4))) : null;
+        double x = 130_000 + random.nextDouble() * 15_000;
+        double y = 460_000 + random.nextDouble() * 20_000;
+        w("bag_address").write(addressId(index), objectId(index), postcode, 1 + random.nextInt(300), letter, null,
+                STREETS[random.nextInt(STREETS.length)], "Plaats " + buurt.gemeente(), usage, floor, buurt.code(),
+                Math.round(x * 10) / 10.0, Math.round(y * 10) / 10.0);
+    }
+
+    private void writeWoz(long index, int floor) {
+        long value = 120_000 + floor * 3_100L + random.nextInt(60_000);
+        for (int year = options.asOf().getYear() - 2; year <= options.asOf().getYear(); year++) {
+            w("woz_value").write(objectId(index), LocalDate.of(year, 1, 1), value);
+            value = Math.round(value * 1.06);
+        }
+    }
+
+    private void writeTransfer(long index, LocalDate date, boolean company, String buyer, long price, boolean mortgage) {
+        w("brk_transfer").write(String.format("T%011d", ++nextTransfer), objectId(index), date,
+                company ? "company" : "person", buyer, price, mortgage);
+    }
+
+    private void writeEstablishment(String kvk, String address, String sbi, String legalForm, LocalDate registered,
+                                    LocalDate deregistered) {
+        nextEstablishment++;
+        w("hr_establishment").write(String.format("%012d", 100_000_000_000L + nextEstablishment), kvk, address, sbi,
+                "Onderneming " + kvk.substring(4), legalForm, registered, deregistered);
+    }
+
+    private void writeCase(String address, LocalDate opened, String type) {
+        LocalDate closed = random.nextDouble() < 0.7 ? opened.plusDays(20 + random.nextInt(200)) : null;
+        if (closed != null && closed.isAfter(options.asOf())) {
+            closed = null;
+        }
+        String outcome = closed == null ? "pending" : new String[]{"no_violation", "warning", "penalty"}[random.nextInt(3)];
+        if (type.equals("closure_13b")) {
+            outcome = "closure";
+        } else if (type.equals("bibob_refusal")) {
+            outcome = "refusal";
+        }
+        w("enforcement_case").write(String.format("Z%08d", ++nextCase), address, null, opened, closed, type, outcome);
+    }
+
+    private int poisson(double mean) {
+        double l = Math.exp(-mean);
+        int k = 0;
+        double p = random.nextDouble();
+        while (p > l) {
+            k++;
+            p *= random.nextDouble();
+        }
+        return k;
+    }
+
+    private String weighted(String[] values, int[] weights) {
+        int total = 0;
+        for (int w : weights) {
+            total += w;
+        }
+        int r = random.nextInt(total);
+        for (int i = 0; i < values.length; i++) {
+            r -= weights[i];
+            if (r < 0) {
+                return values[i];
+            }
+        }
+        return values[values.length - 1];
+    }
+}

@@ -1,0 +1,143 @@
+package nl.buurtsignaal.indicators;
+
+import nl.buurtsignaal.cli.Progress;
+import nl.buurtsignaal.cli.UsageException;
+import nl.buurtsignaal.config.Catalogue;
+import nl.buurtsignaal.config.CatalogueEntry;
+import nl.buurtsignaal.lake.Lake;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.apache.spark.sql.functions.*;
+
+/**
+ * Silver → gold: runs the catalogue's rules into gold.signal and its indicators into the raw
+ * counts of gold.buurt_indicator. Rules run first; indicators may read the current run's
+ * signals through the view {@code current_signal}.
+ */
+public final class CatalogueRunner {
+    public static final String SIGNAL = "gold.signal";
+    public static final String CURRENT_SIGNAL_VIEW = "current_signal";
+    private static final Set<String> RULE_COLUMNS = Set.of("subject_id", "address_id", "buurt_code", "severity", "evidence");
+    private static final Set<String> INDICATOR_COLUMNS = Set.of("buurt_code", "numerator", "denominator");
+
+    private final Lake lake;
+    private final Catalogue catalogue;
+    private final Progress progress;
+
+    public CatalogueRunner(Lake lake, Catalogue catalogue, Progress progress) {
+        this.lake = lake;
+        this.catalogue = catalogue;
+        this.progress = progress;
+    }
+
+    /**
+     * Checks every entry's SQL against the lake's silver tables (analysis only: no Spark job runs):
+     * unknown tables or columns, SQL errors and missing output columns are named with their file.
+     */
+    public void validate(LocalDate asOf) {
+        registerCurrentSignals(asOf, true);
+        for (CatalogueEntry entry : catalogue.entries()) {
+            Dataset<Row> result;
+            try {
+                result = lake.spark().sql(entry.boundSql(asOf));
+                result.schema();
+            } catch (RuntimeException e) {
+                throw new UsageException("catalogue " + entry.where() + ": " + firstLine(e.getMessage()));
+            }
+            Set<String> expected = entry.isRule() ? RULE_COLUMNS : INDICATOR_COLUMNS;
+            List<String> columns = List.of(result.columns());
+            for (String column : expected) {
+                if (!columns.contains(column) && !(entry.isRule() && column.equals("severity"))) {
+                    throw new UsageException("catalogue " + entry.where() + ": the SQL must return a column " + column);
+                }
+            }
+        }
+    }
+
+    public static String firstLineOf(String message) {
+        return firstLine(message);
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "SQL error";
+        }
+        String line = message.lines().findFirst().orElse(message).strip();
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    }
+
+    /** All rules for as_of, in one Delta commit that replaces as_of's earlier signals. */
+    public long runRules(LocalDate asOf) {
+        List<Dataset<Row>> parts = new ArrayList<>();
+        for (CatalogueEntry rule : catalogue.rules()) {
+            Dataset<Row> hits = lake.spark().sql(rule.boundSql(asOf));
+            Column severity = List.of(hits.columns()).contains("severity") ? col("severity") : lit(2);
+            parts.add(hits.select(
+                    lit(rule.id()).as("rule_id"),
+                    lit(rule.subjectType()).as("subject_type"),
+                    col("subject_id").cast(DataTypes.StringType).as("subject_id"),
+                    col("address_id").cast(DataTypes.StringType).as("address_id"),
+                    col("buurt_code").cast(DataTypes.StringType).as("buurt_code"),
+                    greatest(lit(1), least(lit(3), severity.cast(DataTypes.IntegerType))).as("severity"),
+                    col("evidence").cast(DataTypes.StringType).as("evidence")));
+        }
+        Dataset<Row> all = parts.stream().reduce(Dataset::unionByName).orElseThrow();
+        Column asOfDate = lit(java.sql.Date.valueOf(asOf));
+        Dataset<Row> signals = all.select(
+                signalId(col("rule_id"), col("subject_type"), col("subject_id"), asOfDate).as("signal_id"),
+                asOfDate.as("as_of"),
+                col("rule_id"), col("subject_type"), col("subject_id"), col("address_id"), col("buurt_code"),
+                col("severity"), col("evidence"));
+        lake.replaceAsOf(SIGNAL, asOf, signals.repartition(1));
+        registerCurrentSignals(asOf, false);
+        return lake.read(SIGNAL).filter(col("as_of").equalTo(asOfDate)).count();
+    }
+
+    /** The same rule, subject and as_of give the same id in every run. */
+    public static Column signalId(Column ruleId, Column subjectType, Column subjectId, Column asOf) {
+        return concat(lit("sig-"), substring(sha2(concat_ws("|", ruleId, subjectType, subjectId,
+                date_format(asOf, "yyyy-MM-dd")), 256), 1, 32));
+    }
+
+    private void registerCurrentSignals(LocalDate asOf, boolean emptyIfMissing) {
+        if (lake.exists(SIGNAL)) {
+            lake.read(SIGNAL).filter(col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf))))
+                    .createOrReplaceTempView(CURRENT_SIGNAL_VIEW);
+        } else if (emptyIfMissing) {
+            lake.spark().sql("SELECT CAST(NULL AS STRING) AS signal_id, CAST(NULL AS DATE) AS as_of, "
+                            + "CAST(NULL AS STRING) AS rule_id, CAST(NULL AS STRING) AS subject_type, "
+                            + "CAST(NULL AS STRING) AS subject_id, CAST(NULL AS STRING) AS address_id, "
+                            + "CAST(NULL AS STRING) AS buurt_code, CAST(NULL AS INT) AS severity, "
+                            + "CAST(NULL AS STRING) AS evidence WHERE false")
+                    .createOrReplaceTempView(CURRENT_SIGNAL_VIEW);
+        }
+    }
+
+    /** The indicators' counts per buurt: indicator_id, theme, scale, buurt_code, numerator, denominator. */
+    public Dataset<Row> indicatorCounts(LocalDate asOf) {
+        List<Dataset<Row>> parts = new ArrayList<>();
+        for (CatalogueEntry indicator : catalogue.indicators()) {
+            Dataset<Row> counts = lake.spark().sql(indicator.boundSql(asOf));
+            parts.add(counts.select(
+                    lit(indicator.id()).as("indicator_id"),
+                    lit(indicator.theme()).as("theme"),
+                    lit(indicator.scale()).as("scale"),
+                    col("buurt_code").cast(DataTypes.StringType).as("buurt_code"),
+                    col("numerator").cast(DataTypes.LongType).as("numerator"),
+                    col("denominator").cast(DataTypes.LongType).as("denominator")));
+        }
+        return parts.stream().reduce(Dataset::unionByName).orElseThrow().filter(col("buurt_code").isNotNull());
+    }
+
+    public Progress progress() {
+        return progress;
+    }
+}

@@ -1,0 +1,125 @@
+package nl.buurtsignaal.lake;
+
+import io.delta.tables.DeltaTable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The lake: one Delta table per {@code <schema>.<table>} name, stored at
+ * {@code <lake>/<schema>/<table>}. Tables are registered in Spark's session catalog under the same
+ * names so that catalogue SQL and the {@code sql} command read {@code silver.resident}, not paths.
+ */
+public final class Lake {
+    public static final List<String> SCHEMAS = List.of("bronze", "silver", "gold", "hub", "audit", "quarantine");
+
+    private final SparkSession spark;
+    private final Path root;
+
+    public Lake(SparkSession spark, Path root) {
+        this.spark = spark;
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public SparkSession spark() {
+        return spark;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path location(String table) {
+        String[] parts = split(table);
+        return root.resolve(parts[0]).resolve(parts[1]);
+    }
+
+    public boolean exists(String table) {
+        return Files.isDirectory(location(table).resolve("_delta_log"));
+    }
+
+    public Dataset<Row> read(String table) {
+        return spark.read().format("delta").load(location(table).toString());
+    }
+
+    /** Replaces the table's content in one commit (a {@code full} delivery, a snapshot). */
+    public void overwrite(String table, Dataset<Row> rows) {
+        rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+                .save(location(table).toString());
+        register(table);
+    }
+
+    /** Replaces the rows matching {@code condition} in one commit (Delta's replaceWhere). */
+    public void replaceWhere(String table, String condition, Dataset<Row> rows) {
+        rows.write().format("delta").mode("overwrite").option("replaceWhere", condition)
+                .save(location(table).toString());
+        register(table);
+    }
+
+    /** Replaces one reference date's rows: re-running a stage for the same as_of never duplicates. */
+    public void replaceAsOf(String table, LocalDate asOf, Dataset<Row> rows) {
+        replaceWhere(table, "as_of = DATE'" + asOf + "'", rows);
+    }
+
+    public void append(String table, Dataset<Row> rows) {
+        rows.write().format("delta").mode("append").save(location(table).toString());
+        register(table);
+    }
+
+    public DeltaTable deltaTable(String table) {
+        return DeltaTable.forPath(spark, location(table).toString());
+    }
+
+    public long version(String table) {
+        if (!exists(table)) {
+            return -1;
+        }
+        return deltaTable(table).history(1).select("version").first().getLong(0);
+    }
+
+    /** Registers every Delta table found under the lake root in the session catalog. */
+    public List<String> registerAll() {
+        List<String> tables = new ArrayList<>();
+        for (String schema : SCHEMAS) {
+            Path dir = root.resolve(schema);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> list = Files.list(dir)) {
+                list.filter(p -> Files.isDirectory(p.resolve("_delta_log"))).sorted()
+                        .forEach(p -> tables.add(schema + "." + p.getFileName()));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot list lake folder " + dir, e);
+            }
+        }
+        tables.forEach(this::register);
+        return tables;
+    }
+
+    public void register(String table) {
+        String[] parts = split(table);
+        spark.sql("CREATE DATABASE IF NOT EXISTS " + parts[0]);
+        if (!spark.catalog().tableExists(table)) {
+            spark.sql("CREATE TABLE IF NOT EXISTS " + parts[0] + ".`" + parts[1] + "` USING delta LOCATION '"
+                    + location(table).toString().replace("'", "\\'") + "'");
+        } else {
+            spark.catalog().refreshTable(table);
+        }
+    }
+
+    private static String[] split(String table) {
+        String[] parts = table.split("\\.");
+        if (parts.length != 2 || !SCHEMAS.contains(parts[0])) {
+            throw new IllegalArgumentException("not a lake table name: " + table);
+        }
+        return parts;
+    }
+}

@@ -1,0 +1,119 @@
+package nl.buurtsignaal.scoring;
+
+import nl.buurtsignaal.config.EngineConfig;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.*;
+
+/**
+ * Neighbourhood indicators and scores (contract section 4 and 5).
+ *
+ * <p>Values: numerator × scale / denominator, null where the denominator is 0. Robust z-scores per
+ * indicator over the neighbourhoods of the run: (value − median) / (1.4826 · MAD). Where more than
+ * half of the neighbourhoods share one value the MAD is 0; then the mean absolute deviation
+ * (× 1.2533) stands in, as in Iglewicz and Hoaglin's modified z-score, and a z of 0 where that is 0
+ * too. Scores: per theme, the weighted mean of the available z-scores; contributions are each
+ * indicator's share of that mean, largest first.
+ */
+public final class Scoring {
+    private static final double MAD_TO_SIGMA = 1.4826;
+    private static final double MEAN_AD_TO_SIGMA = 1.2533;
+
+    private Scoring() {
+    }
+
+    /**
+     * gold.buurt_indicator rows for every buurt and indicator: {@code counts} completed with zero
+     * counts for buurten without rows, values, z-scores and suppression.
+     */
+    public static Dataset<Row> indicators(Dataset<Row> counts, Dataset<Row> buurten, LocalDate asOf, long minDenominator) {
+        Dataset<Row> definitions = counts.select("indicator_id", "theme", "scale").distinct();
+        Dataset<Row> grid = buurten.select("buurt_code").distinct().crossJoin(definitions);
+        Dataset<Row> numbers = counts.select("buurt_code", "indicator_id", "numerator", "denominator");
+        Dataset<Row> complete = grid.join(numbers,
+                        scala.jdk.javaapi.CollectionConverters.asScala(List.of("buurt_code", "indicator_id")).toSeq(), "left")
+                .select(col("buurt_code"), col("indicator_id"), col("theme"), col("scale"),
+                        coalesce(col("numerator"), lit(0L)).as("numerator"),
+                        coalesce(col("denominator"), lit(0L)).as("denominator"));
+        Dataset<Row> valued = complete.withColumn("value", when(col("denominator").gt(0),
+                col("numerator").multiply(col("scale")).divide(col("denominator"))));
+        return withRobustZ(valued, "indicator_id").select(
+                lit(java.sql.Date.valueOf(asOf)).as("as_of"),
+                col("buurt_code"), col("theme"), col("indicator_id"),
+                col("numerator"), col("denominator"), col("value"), col("z_score"),
+                col("denominator").lt(minDenominator).or(col("numerator").between(1, 4)).as("suppressed"));
+    }
+
+    /** Adds z_score: the robust z of value within each group of {@code groupColumn}. */
+    public static Dataset<Row> withRobustZ(Dataset<Row> rows, String groupColumn) {
+        WindowSpec group = Window.partitionBy(groupColumn);
+        Dataset<Row> withMedian = rows.withColumn("_median", percentile(col("value"), lit(0.5)).over(group));
+        Dataset<Row> withSpread = withMedian
+                .withColumn("_abs_dev", abs(col("value").minus(col("_median"))))
+                .withColumn("_mad", percentile(col("_abs_dev"), lit(0.5)).over(group))
+                .withColumn("_mean_ad", avg(col("_abs_dev")).over(group));
+        Column sigma = when(col("_mad").gt(0), col("_mad").multiply(MAD_TO_SIGMA))
+                .when(col("_mean_ad").gt(0), col("_mean_ad").multiply(MEAN_AD_TO_SIGMA));
+        Column z = when(col("value").isNull(), lit(null).cast(DataTypes.DoubleType))
+                .when(sigma.isNull(), lit(0.0))
+                .otherwise(col("value").minus(col("_median")).divide(sigma));
+        return withSpread.withColumn("z_score", z).drop("_median", "_abs_dev", "_mad", "_mean_ad");
+    }
+
+    /** gold.buurt_score from gold.buurt_indicator rows of one as_of. */
+    public static Dataset<Row> scores(SparkSession spark, Dataset<Row> indicators, EngineConfig config,
+                                      String methodVersion, LocalDate asOf) {
+        List<Row> weightRows = new ArrayList<>();
+        for (String theme : List.of("undermining", "care_stacking")) {
+            for (Map.Entry<String, String> w : config.map("scoring.weights." + theme).entrySet()) {
+                double weight;
+                try {
+                    weight = Double.parseDouble(w.getValue());
+                } catch (NumberFormatException e) {
+                    throw new nl.buurtsignaal.cli.UsageException("setting scoring.weights." + theme + "." + w.getKey() + " must be a number");
+                }
+                weightRows.add(RowFactory.create(theme, w.getKey(), weight));
+            }
+        }
+        StructType weightSchema = new StructType().add("theme", DataTypes.StringType)
+                .add("indicator_id", DataTypes.StringType).add("weight", DataTypes.DoubleType);
+        Dataset<Row> weights = spark.createDataFrame(weightRows, weightSchema);
+        double flagMin = config.number("scoring.flag_min_score", 2.0);
+
+        Dataset<Row> weighted = indicators.filter(col("z_score").isNotNull())
+                .join(weights, indicators.col("theme").equalTo(weights.col("theme"))
+                        .and(indicators.col("indicator_id").equalTo(weights.col("indicator_id"))))
+                .select(indicators.col("buurt_code"), indicators.col("theme"), indicators.col("indicator_id"),
+                        indicators.col("z_score"), weights.col("weight"))
+                .filter(col("weight").gt(0));
+        WindowSpec perBuurt = Window.partitionBy("theme", "buurt_code");
+        Dataset<Row> contributions = weighted.withColumn("contribution",
+                col("weight").multiply(col("z_score")).divide(sum("weight").over(perBuurt)));
+        Dataset<Row> perTheme = contributions.groupBy("theme", "buurt_code").agg(
+                sum("contribution").as("score"),
+                expr("transform(sort_array(collect_list(struct(-contribution AS k, indicator_id, contribution))), "
+                        + "x -> named_struct('indicator_id', x.indicator_id, 'contribution', x.contribution))")
+                        .as("contributions"));
+        return perTheme.select(
+                lit(java.sql.Date.valueOf(asOf)).as("as_of"),
+                col("buurt_code"), col("theme"), col("score"),
+                row_number().over(Window.partitionBy("theme").orderBy(col("score").desc(), col("buurt_code")))
+                        .as("rank"),
+                col("score").geq(flagMin).as("flagged"),
+                col("contributions"),
+                lit(methodVersion).as("method_version"));
+    }
+}
