@@ -54,6 +54,17 @@ public final class Engine {
         new Conform(lake, config, progress).run(asOf);
         lake.overwrite(BUURT, referenceBuurten());
 
+        // The catalogue reads the silver tables many times over: keep them in memory for this run.
+        List<String> silver = new Conform(lake, config, progress).tables();
+        silver.forEach(table -> lake.spark().catalog().cacheTable(table));
+        try {
+            return score(catalogue, methodVersion, asOf);
+        } finally {
+            silver.forEach(table -> lake.spark().catalog().uncacheTable(table));
+        }
+    }
+
+    private RunResult score(Catalogue catalogue, String methodVersion, LocalDate asOf) {
         progress.step("check the catalogue's SQL (" + catalogue.entries().size() + " entries)");
         CatalogueRunner runner = new CatalogueRunner(lake, catalogue, progress);
         runner.validate(asOf);

@@ -407,7 +407,7 @@ public final class Ingest {
                 lit(runId).as("run_id"));
     }
 
-    static DataType sparkType(String type) {
+    public static DataType sparkType(String type) {
         return switch (type) {
             case "int" -> DataTypes.IntegerType;
             case "long" -> DataTypes.LongType;

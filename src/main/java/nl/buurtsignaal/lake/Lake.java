@@ -21,6 +21,9 @@ import java.util.stream.Stream;
 public final class Lake {
     public static final List<String> SCHEMAS = List.of("bronze", "silver", "gold", "hub", "audit", "quarantine");
 
+    /** Table name to the location it is registered with in this JVM's session catalog. */
+    private static final java.util.Map<String, String> REGISTERED = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final SparkSession spark;
     private final Path root;
 
@@ -104,15 +107,24 @@ public final class Lake {
         return tables;
     }
 
+    /**
+     * Makes {@code table} resolvable by name in this session. The session catalog is in memory; a
+     * name registered earlier for another lake (tests, the demo) is pointed at this lake.
+     */
     public void register(String table) {
+        String location = location(table).toString();
+        String known = REGISTERED.get(table);
+        if (location.equals(known) && spark.catalog().tableExists(table)) {
+            return;
+        }
         String[] parts = split(table);
         spark.sql("CREATE DATABASE IF NOT EXISTS " + parts[0]);
-        if (!spark.catalog().tableExists(table)) {
-            spark.sql("CREATE TABLE IF NOT EXISTS " + parts[0] + ".`" + parts[1] + "` USING delta LOCATION '"
-                    + location(table).toString().replace("'", "\\'") + "'");
-        } else {
-            spark.catalog().refreshTable(table);
+        if (known != null || spark.catalog().tableExists(table)) {
+            spark.sql("DROP TABLE IF EXISTS " + parts[0] + ".`" + parts[1] + "`");
         }
+        spark.sql("CREATE TABLE " + parts[0] + ".`" + parts[1] + "` USING delta LOCATION '"
+                + location.replace("'", "\\'") + "'");
+        REGISTERED.put(table, location);
     }
 
     private static String[] split(String table) {

@@ -1,0 +1,57 @@
+package nl.buurtsignaal;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The worked example of the data contract (shared/contract/example, copied into the test
+ * resources): the engine must produce exactly its expected signals and indicator counts.
+ */
+class ContractExampleTest extends SparkTestBase {
+    private static final Path EXAMPLE = Path.of("src/test/resources/contract-example");
+
+    @TempDir
+    static Path work;
+
+    @BeforeAll
+    static void ingestAndRun() throws IOException {
+        Path key = work.resolve("example-key.txt");
+        Files.copy(EXAMPLE.resolve("example-key.txt"), key);
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        Path lake = work.resolve("lake");
+        assertEquals(0, cli("ingest", "--landing", EXAMPLE.resolve("landing").toString(), "--lake", lake.toString(),
+                "--key-file", key.toString()));
+        assertEquals(0, cli("run", "--lake", lake.toString(), "--as-of", "2026-10-31"));
+        lake(lake).registerAll();
+    }
+
+    @Test
+    void signalsMatchTheExpectedRowsExactly() throws IOException {
+        TreeSet<String> actual = rows(sql("SELECT rule_id, subject_type, subject_id FROM gold.signal WHERE as_of = DATE'2026-10-31'"));
+        assertEquals(expected("signals.csv"), actual);
+    }
+
+    @Test
+    void indicatorCountsMatchTheExpectedRowsExactly() throws IOException {
+        TreeSet<String> actual = rows(sql("SELECT buurt_code, indicator_id, numerator, denominator FROM gold.buurt_indicator "
+                + "WHERE as_of = DATE'2026-10-31' AND denominator > 0"));
+        assertEquals(expected("indicators.csv"), actual);
+    }
+
+    private static TreeSet<String> expected(String file) throws IOException {
+        List<String> lines = Files.readAllLines(EXAMPLE.resolve("expected").resolve(file));
+        TreeSet<String> rows = new TreeSet<>();
+        lines.stream().skip(1).map(String::strip).filter(l -> !l.isEmpty()).forEach(rows::add);
+        return rows;
+    }
+}

@@ -1,0 +1,185 @@
+package nl.buurtsignaal;
+
+import nl.buurtsignaal.cli.Engine;
+import nl.buurtsignaal.cli.Progress;
+import nl.buurtsignaal.lake.Lake;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Rules at their edges: one small hand-made lake with cases just inside and just outside each
+ * threshold and window (as_of 2026-10-31), run through conform and the catalogue.
+ */
+class RuleEdgesTest extends SparkTestBase {
+    private static final String P1 = "aaaa", P2 = "bbbb";
+    private static TreeSet<String> signals;
+    private static Lake lake;
+
+    @TempDir
+    static Path dir;
+
+    private static String address(int n) {
+        return String.format("0402200000%06d", n);
+    }
+
+    private static String object(int n) {
+        return String.format("0402010000%06d", n);
+    }
+
+    private static String bag(int n, String usage, int floor) {
+        return address(n) + "|" + object(n) + "|1211AB|" + n + "|||Kerkstraat|Hilversum|" + usage + "|" + floor + "|BU04020101||";
+    }
+
+    private static String[] residents(int address, int count, String from, String to) {
+        String[] out = new String[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = "p" + address + "_" + i + "|" + from + "|" + (to == null ? "" : to) + "|" + address(address) + "|1990|resident";
+        }
+        return out;
+    }
+
+    @BeforeAll
+    static void buildAndRun() {
+        lake = lake(dir.resolve("lake"));
+        BronzeFixture f = new BronzeFixture();
+        // U-ADDR-OVERCROWDED: 47 m2 / 4 = 11.75 fires; 48 / 4 = 12 does not; 3 residents never; a shop never.
+        f.add("bag_address", bag(1, "woonfunctie", 47), bag(2, "woonfunctie", 48), bag(3, "woonfunctie", 30),
+                bag(4, "winkelfunctie", 20), bag(5, "woonfunctie", 40), bag(6, "woonfunctie", 40));
+        f.add("brp_residence", residents(1, 4, "2020-01-01", null));
+        f.add("brp_residence", residents(2, 4, "2020-01-01", null));
+        f.add("brp_residence", residents(3, 3, "2020-01-01", null));
+        f.add("brp_residence", residents(4, 4, "2020-01-01", null));
+        // address 5: the fourth residence ends on as_of itself, so only three residents remain
+        f.add("brp_residence", residents(5, 3, "2020-01-01", null));
+        f.add("brp_residence", "p5_x|2020-01-01|2026-10-31|" + address(5) + "|1990|resident");
+        // address 6: the fourth residence starts on as_of itself, so it counts
+        f.add("brp_residence", residents(6, 3, "2020-01-01", null));
+        f.add("brp_residence", "p6_x|2026-10-31||" + address(6) + "|1990|resident");
+
+        // U-ADDR-ENFORCEMENT: 24-month window is (2024-10-31, 2026-10-31]; 36-month (2023-10-31, 2026-10-31].
+        f.add("bag_address", bag(7, "woonfunctie", 80), bag(8, "woonfunctie", 80), bag(9, "winkelfunctie", 80),
+                bag(10, "winkelfunctie", 80), bag(11, "woonfunctie", 80));
+        f.add("enforcement_case",
+                "Z1|" + address(7) + "||2024-11-01||complaint_drugs|pending",
+                "Z2|" + address(7) + "||2025-05-01||housing_fraud|pending",
+                "Z3|" + address(7) + "||2026-10-31||complaint_drugs|pending",
+                "Z4|" + address(8) + "||2024-10-31||complaint_drugs|pending",
+                "Z5|" + address(8) + "||2025-01-01||complaint_drugs|pending",
+                "Z6|" + address(8) + "||2026-01-01||housing_fraud|pending",
+                "Z7|" + address(9) + "||2023-11-01|2023-12-01|closure_13b|closure",
+                "Z8|" + address(10) + "||2023-10-31|2023-12-01|closure_13b|closure",
+                "Z9|" + address(11) + "||2026-11-01||bibob_refusal|pending");
+
+        // U-ADDR-COMPANY-CLUSTER: 3 active at a dwelling fires; a deregistration on as_of makes 2;
+        // one after as_of is not yet known; 4 at an office do not fire, 5 do.
+        f.add("bag_address", bag(12, "woonfunctie", 80), bag(13, "woonfunctie", 80), bag(14, "kantoorfunctie", 80),
+                bag(15, "kantoorfunctie", 80), bag(16, "woonfunctie", 80));
+        int est = 0;
+        for (int[] spec : new int[][]{{12, 3}, {13, 3}, {14, 4}, {15, 5}, {16, 3}}) {
+            for (int i = 0; i < spec[1]; i++) {
+                est++;
+                String dereg = "";
+                if (spec[0] == 13 && i == 0) {
+                    dereg = "2026-10-31";
+                } else if (spec[0] == 16 && i == 0) {
+                    dereg = "2026-11-15";
+                }
+                f.add("hr_establishment", String.format("%012d|%08d|%s|6202|Firma %d|bv|2015-01-01|%s",
+                        est, 10_000_000 + est, address(spec[0]), est, dereg));
+            }
+        }
+
+        // U-OBJ-ABC and U-OBJ-CASH-COMPANY
+        f.add("bag_address", bag(20, "woonfunctie", 90), bag(21, "woonfunctie", 90), bag(22, "woonfunctie", 90),
+                bag(23, "woonfunctie", 90), bag(24, "woonfunctie", 90), bag(25, "woonfunctie", 90), bag(26, "woonfunctie", 90));
+        f.add("brk_transfer",
+                // exactly six months apart: within
+                "T1|" + object(20) + "|2024-01-10|person|" + P1 + "|300000|true",
+                "T2|" + object(20) + "|2024-07-10|person|" + P2 + "|310000|true",
+                // six months and a day, small markup: not
+                "T3|" + object(21) + "|2024-01-10|person|" + P1 + "|300000|true",
+                "T4|" + object(21) + "|2024-07-11|person|" + P2 + "|330000|true",
+                // resale within 12 months at exactly +30 %: fires
+                "T5|" + object(22) + "|2025-01-01|person|" + P1 + "|300000|true",
+                "T6|" + object(22) + "|2025-12-31|person|" + P2 + "|390000|true",
+                // +29 %: not
+                "T7|" + object(23) + "|2025-01-01|person|" + P1 + "|300000|true",
+                "T8|" + object(23) + "|2025-12-31|person|" + P2 + "|387000|true",
+                // company 364 days old, no mortgage: fires; exactly 12 months old: not; with mortgage: not
+                "T9|" + object(24) + "|2026-05-31|company|20000001|500000|false",
+                "T10|" + object(25) + "|2026-06-01|company|20000001|500000|false",
+                "T11|" + object(26) + "|2026-05-31|company|20000001|500000|true");
+        f.add("hr_establishment", "900000000001|20000001|" + address(21) + "|6810|Vastgoed BV|bv|2025-06-01|");
+        f.add("hr_officer", "20000001|" + P1 + "|bestuurder|2025-06-01|");
+        f.add("woz_value", object(20) + "|2026-01-01|300000");
+        f.add("care_provision", "p1_0|bijstand|2025-01-01||ISD");
+        f.writeTo(lake);
+
+        new Engine(lake, config(), Progress.silent()).run(LocalDate.of(2026, 10, 31));
+        signals = rows(lake.read("gold.signal").select("rule_id", "subject_id"));
+    }
+
+    private static boolean fired(String rule, String subject) {
+        return signals.contains(rule + "," + subject);
+    }
+
+    @Test
+    void overcrowdingAtTheAreaAndResidentThresholds() {
+        assertTrue(fired("U-ADDR-OVERCROWDED", address(1)), "11.75 m2 per resident");
+        assertFalse(fired("U-ADDR-OVERCROWDED", address(2)), "12 m2 per resident is not below 12");
+        assertFalse(fired("U-ADDR-OVERCROWDED", address(3)), "three residents");
+        assertFalse(fired("U-ADDR-OVERCROWDED", address(4)), "not a dwelling");
+        assertFalse(fired("U-ADDR-OVERCROWDED", address(5)), "a residence ending on as_of is over");
+        assertTrue(fired("U-ADDR-OVERCROWDED", address(6)), "a residence starting on as_of counts");
+    }
+
+    @Test
+    void enforcementWindowsAreHalfOpen() {
+        assertTrue(fired("U-ADDR-ENFORCEMENT", address(7)), "three complaints inside 24 months, one on as_of");
+        assertFalse(fired("U-ADDR-ENFORCEMENT", address(8)), "a complaint exactly 24 months back is outside");
+        assertTrue(fired("U-ADDR-ENFORCEMENT", address(9)), "13b closure a day inside 36 months");
+        assertFalse(fired("U-ADDR-ENFORCEMENT", address(10)), "13b closure exactly 36 months back");
+        assertFalse(fired("U-ADDR-ENFORCEMENT", address(11)), "a case opened after as_of");
+    }
+
+    @Test
+    void companyClustersCountOnlyActiveEstablishments() {
+        assertTrue(fired("U-ADDR-COMPANY-CLUSTER", address(12)), "3 at a dwelling");
+        assertFalse(fired("U-ADDR-COMPANY-CLUSTER", address(13)), "deregistered on as_of: 2 left");
+        assertFalse(fired("U-ADDR-COMPANY-CLUSTER", address(14)), "4 at an office");
+        assertTrue(fired("U-ADDR-COMPANY-CLUSTER", address(15)), "5 at an office");
+        assertTrue(fired("U-ADDR-COMPANY-CLUSTER", address(16)), "a deregistration after as_of is not yet known");
+    }
+
+    @Test
+    void abcTransactionsAtTheirEdges() {
+        assertTrue(fired("U-OBJ-ABC", object(20)), "exactly six months apart");
+        assertFalse(fired("U-OBJ-ABC", object(21)), "six months and a day, +10 %");
+        assertTrue(fired("U-OBJ-ABC", object(22)), "+30 % within 12 months");
+        assertFalse(fired("U-OBJ-ABC", object(23)), "+29 %");
+    }
+
+    @Test
+    void cashPurchasesByYoungCompanies() {
+        assertTrue(fired("U-OBJ-CASH-COMPANY", object(24)), "company 364 days old");
+        assertFalse(fired("U-OBJ-CASH-COMPANY", object(25)), "company exactly 12 months old");
+        assertFalse(fired("U-OBJ-CASH-COMPANY", object(26)), "mortgage registered");
+    }
+
+    @Test
+    void signalsCarryEvidenceAndStableIds() {
+        var row = lake.read("gold.signal").filter("rule_id = 'U-ADDR-OVERCROWDED' AND subject_id = '" + address(1) + "'").first();
+        String evidence = row.getAs("evidence");
+        assertTrue(evidence.contains("\"residents\":4") && evidence.contains("\"floor_area_m2\":47"), evidence);
+        String id = row.getAs("signal_id");
+        new Engine(lake, config(), Progress.silent()).run(LocalDate.of(2026, 10, 31));
+        assertEquals(1, lake.read("gold.signal").filter("signal_id = '" + id + "'").count(), "rerun replaces, never duplicates");
+    }
+}

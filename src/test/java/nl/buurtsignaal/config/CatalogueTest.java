@@ -1,0 +1,63 @@
+package nl.buurtsignaal.config;
+
+import nl.buurtsignaal.cli.UsageException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class CatalogueTest {
+    @TempDir
+    Path dir;
+
+    private EngineConfig config(String... settings) {
+        return EngineConfig.load(Path.of("conf"), null, List.of(settings));
+    }
+
+    @Test
+    void theShippedCatalogueHasEveryRuleAndIndicatorOfTheContract() {
+        Catalogue catalogue = Catalogue.load(config());
+        assertEquals(9, catalogue.rules().size());
+        assertEquals(13, catalogue.indicators().size());
+    }
+
+    @Test
+    void parametersComeFromConfigurationAndChangeTheMethodVersion() {
+        Catalogue defaults = Catalogue.load(config());
+        Catalogue changed = Catalogue.load(config("catalogue.U-ADDR-OVERCROWDED.min_residents=5"));
+        CatalogueEntry rule = changed.rules().stream().filter(r -> r.id().equals("U-ADDR-OVERCROWDED")).findFirst().orElseThrow();
+        assertTrue(rule.boundSql(LocalDate.of(2026, 10, 31)).contains("h.residents >= 5"));
+        assertNotEquals(defaults.fingerprint(), changed.fingerprint());
+    }
+
+    @Test
+    void badEntriesAreNamedWithTheirFile() throws IOException {
+        Path conf = dir.resolve("conf");
+        Files.createDirectories(conf.resolve("catalogue"));
+        Files.writeString(conf.resolve("buurtsignaal.yaml"), "catalogue_dir: catalogue\n");
+        Path a = conf.resolve("catalogue").resolve("a.yaml");
+        Files.writeString(a, "id: X\nkind: indicator\ntheme: undermining\nscale: 100\nsql: SELECT ${missing}\n");
+        UsageException e = assertThrows(UsageException.class, () -> Catalogue.load(EngineConfig.load(conf, null, List.of())));
+        assertTrue(e.getMessage().contains("a.yaml") && e.getMessage().contains("missing"), e.getMessage());
+
+        Files.writeString(a, "id: X\nkind: indicator\ntheme: undermining\nscale: 100\nsql: SELECT 1\n");
+        Files.writeString(conf.resolve("catalogue").resolve("b.yaml"), "id: X\nkind: indicator\ntheme: undermining\nscale: 100\nsql: SELECT 1\n");
+        e = assertThrows(UsageException.class, () -> Catalogue.load(EngineConfig.load(conf, null, List.of())));
+        assertTrue(e.getMessage().contains("already declared"), e.getMessage());
+
+        Files.delete(conf.resolve("catalogue").resolve("b.yaml"));
+        Files.writeString(a, "id: R\nkind: rule\ntheme: care_stacking\nsubject_type: address\nsql: SELECT 1\n");
+        e = assertThrows(UsageException.class, () -> Catalogue.load(EngineConfig.load(conf, null, List.of())));
+        assertTrue(e.getMessage().contains("care data"), e.getMessage());
+
+        Files.writeString(a, "id: X\nkind: indicator\ntheme: undermining\nscale: 100\nsql: SELECT 1\n");
+        e = assertThrows(UsageException.class, () -> Catalogue.load(EngineConfig.load(conf, null, List.of("catalogue.X.nope=3"))));
+        assertTrue(e.getMessage().contains("no such parameter"), e.getMessage());
+    }
+}
