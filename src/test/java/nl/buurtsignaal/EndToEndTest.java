@@ -153,6 +153,61 @@ class EndToEndTest extends SparkTestBase {
         assertEquals(2L, sql("SELECT count(*) FROM audit.delivery WHERE status = 'rejected'").first().getLong(0));
     }
 
+    @Test
+    @Order(6)
+    void careDataReachesNoRuleOnlyNeighbourhoodAggregates() {
+        nl.buurtsignaal.config.Catalogue catalogue = nl.buurtsignaal.config.Catalogue.load(config());
+        for (nl.buurtsignaal.config.CatalogueEntry rule : catalogue.rules()) {
+            for (String file : sql(rule.boundSql(java.time.LocalDate.of(2026, 10, 31))).inputFiles()) {
+                assertFalse(file.contains("/silver/provision/") || file.contains("/bronze/care_provision/"),
+                        rule.id() + " reads care data: " + file);
+            }
+        }
+        long careIndicatorsReadingCare = catalogue.indicators().stream()
+                .filter(i -> i.theme().equals("care_stacking"))
+                .filter(i -> java.util.Arrays.stream(sql(i.boundSql(java.time.LocalDate.of(2026, 10, 31))).inputFiles())
+                        .anyMatch(f -> f.contains("/silver/provision/")))
+                .count();
+        assertEquals(4, careIndicatorsReadingCare, "the check above can see care data in a plan");
+    }
+
+    @Test
+    @Order(7)
+    void publishWritesOnlySuppressedRoundedNeighbourhoodAggregates() throws IOException {
+        Path out = work.resolve("open-data");
+        assertEquals(0, cli("publish", "--lake", lakeDir.toString(), "--as-of", "2026-10-31", "--out", out.toString()));
+        List<String> lines = Files.readAllLines(out.resolve("buurt_indicators_2026-10-31.csv"));
+        assertEquals("as_of,gemeente_code,gemeente_name,wijk_code,wijk_name,buurt_code,buurt_name,theme,indicator_id,"
+                + "numerator,denominator,value,suppressed", lines.get(0));
+        assertTrue(lines.size() > 100);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            if (!f[9].isEmpty()) {
+                assertEquals(0, Long.parseLong(f[9]) % 5, line);
+            }
+            if (f[12].equals("false")) {
+                assertTrue(Long.parseLong(f[10]) >= 50, "published with a small denominator: " + line);
+            } else {
+                assertTrue(f[11].isEmpty(), "a suppressed value is empty: " + line);
+            }
+        }
+        assertTrue(Files.isDirectory(out.resolve("buurt_indicators_2026-10-31.parquet")));
+    }
+
+    @Test
+    @Order(8)
+    void severalReferenceDatesLiveSideBySideWithATrend() {
+        assertEquals(0, cli("run", "--lake", lakeDir.toString(), "--as-of", "2026-04-30"));
+        lake(lakeDir).registerAll();
+        assertEquals(2L, sql("SELECT count(DISTINCT as_of) FROM gold.buurt_indicator").first().getLong(0));
+        Row trend = sql("SELECT count(*), count(previous_value) FROM gold.buurt_indicator_trend WHERE as_of = DATE'2026-10-31'").first();
+        assertTrue(trend.getLong(1) > 0, "the later date has previous values");
+        assertEquals(0L, sql("SELECT count(*) FROM gold.buurt_indicator_trend WHERE as_of = DATE'2026-04-30' "
+                + "AND previous_value IS NOT NULL").first().getLong(0));
+        assertEquals(sql("SELECT count(*) FROM gold.signal WHERE as_of = DATE'2026-10-31'").first().getLong(0),
+                sql("SELECT count(DISTINCT signal_id) FROM gold.signal WHERE as_of = DATE'2026-10-31'").first().getLong(0));
+    }
+
     private static String stderrOf(Runnable action) {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

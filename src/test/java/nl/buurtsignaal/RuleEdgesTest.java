@@ -118,6 +118,58 @@ class RuleEdgesTest extends SparkTestBase {
                 "T11|" + object(26) + "|2026-05-31|company|20000001|500000|true");
         f.add("hr_establishment", "900000000001|20000001|" + address(21) + "|6810|Vastgoed BV|bv|2025-06-01|");
         f.add("hr_officer", "20000001|" + P1 + "|bestuurder|2025-06-01|");
+        // U-ADDR-FREQUENT-MOVERS: three starts inside (2024-10-31, 2026-10-31] each, or one exactly 24 months back.
+        f.add("bag_address", bag(30, "woonfunctie", 200), bag(31, "woonfunctie", 200), bag(32, "woonfunctie", 200));
+        for (int p = 0; p < 3; p++) {
+            f.add("brp_residence",
+                    "m30_" + p + "|2024-11-01|2025-06-01|" + address(32) + "|1990|resident",
+                    "m30_" + p + "|2025-06-01|2026-01-01|" + address(32) + "|1990|resident",
+                    "m30_" + p + "|2026-01-01||" + address(30) + "|1990|resident",
+                    "m31_" + p + "|2024-10-31|2025-06-01|" + address(32) + "|1990|resident",
+                    "m31_" + p + "|2025-06-01|2026-01-01|" + address(32) + "|1990|resident",
+                    "m31_" + p + "|2026-01-01||" + address(31) + "|1990|resident");
+        }
+        // U-ADDR-VOW-CHURN: vow registrations ending inside the window, or one exactly 24 months back.
+        f.add("bag_address", bag(33, "woonfunctie", 80), bag(34, "woonfunctie", 80));
+        f.add("brp_residence",
+                "v1|2020-01-01|2024-11-01|" + address(33) + "|1980|vow",
+                "v2|2020-01-01|2025-01-01|" + address(33) + "|1980|vow",
+                "v3|2020-01-01|2026-10-31|" + address(33) + "|1980|vow",
+                "v4|2020-01-01|2024-10-31|" + address(34) + "|1980|vow",
+                "v5|2020-01-01|2025-01-01|" + address(34) + "|1980|vow",
+                "v6|2020-01-01|2026-01-01|" + address(34) + "|1980|vow");
+        // U-ADDR-RISK-BRANCH-CHURN: deregistered exactly 12 months after registration counts; a day later not.
+        f.add("bag_address", bag(35, "winkelfunctie", 60), bag(36, "winkelfunctie", 60), bag(37, "winkelfunctie", 60),
+                bag(38, "kantoorfunctie", 500));
+        f.add("hr_establishment",
+                "800000000001|21000001|" + address(35) + "|9602|Nagels 1|eenmanszaak|2024-01-01|2025-01-01",
+                "800000000002|21000002|" + address(35) + "|9602|Nagels 2|eenmanszaak|2025-02-01|2025-03-01",
+                "800000000003|21000003|" + address(35) + "|4778|Telefoon 3|eenmanszaak|2025-06-01|2025-12-01",
+                "800000000004|21000004|" + address(36) + "|9602|Nagels 4|eenmanszaak|2024-01-01|2025-01-02",
+                "800000000005|21000005|" + address(36) + "|9602|Nagels 5|eenmanszaak|2025-02-01|2025-03-01",
+                "800000000006|21000006|" + address(36) + "|4778|Telefoon 6|eenmanszaak|2025-06-01|2025-12-01",
+                "800000000007|21000007|" + address(37) + "|96.02.1|Nagels 7|eenmanszaak|2024-01-01|2024-06-01",
+                "800000000008|21000008|" + address(37) + "|96.04|Sauna 8|eenmanszaak|2025-02-01|2025-03-01",
+                "800000000009|21000009|" + address(37) + "|47.11|Avondwinkel 9|eenmanszaak|2025-06-01|2025-12-01");
+        // U-PERSON-STRAWMAN: four companies in 36 months; deregistered exactly 18 months after
+        // registration counts, a day later not; a company with one active establishment is not deregistered.
+        for (String[] person : new String[][]{{"S1", "2025-07-01", "22000"}, {"S2", "2025-07-02", "23000"}}) {
+            String k = person[2];
+            f.add("hr_establishment",
+                    "8" + k + "0000001|" + k + "001|" + address(38) + "|4941|Transport A|bv|2024-01-01|" + person[1],
+                    "8" + k + "0000002|" + k + "002|" + address(38) + "|4941|Transport B|bv|2024-02-01|2024-08-01",
+                    "8" + k + "0000003|" + k + "003|" + address(38) + "|4941|Transport C|bv|2024-03-01|",
+                    "8" + k + "0000004|" + k + "004|" + address(38) + "|4941|Transport D|bv|2024-04-01|2024-06-01",
+                    "8" + k + "0000005|" + k + "004|" + address(38) + "|4941|Transport D2|bv|2024-04-01|");
+            for (int c = 1; c <= 4; c++) {
+                f.add("hr_officer", k + "00" + c + "|" + person[0] + "|bestuurder|2024-01-01|");
+            }
+        }
+        // An object with two addresses: the signal names the lowest address_id.
+        f.add("bag_address", bag(40, "woonfunctie", 90), address(41) + "|" + object(40) + "|1211AB|41|||Kerkstraat|Hilversum|woonfunctie|90|BU04020101||");
+        f.add("brk_transfer",
+                "T20|" + object(40) + "|2025-01-01|person|" + P1 + "|300000|true",
+                "T21|" + object(40) + "|2025-03-01|person|" + P2 + "|300000|true");
         f.add("woz_value", object(20) + "|2026-01-01|300000");
         f.add("care_provision", "p1_0|bijstand|2025-01-01||ISD");
         f.writeTo(lake);
@@ -171,6 +223,35 @@ class RuleEdgesTest extends SparkTestBase {
         assertTrue(fired("U-OBJ-CASH-COMPANY", object(24)), "company 364 days old");
         assertFalse(fired("U-OBJ-CASH-COMPANY", object(25)), "company exactly 12 months old");
         assertFalse(fired("U-OBJ-CASH-COMPANY", object(26)), "mortgage registered");
+    }
+
+    @Test
+    void frequentMoversAndVowChurnAtTheWindowEdge() {
+        assertTrue(fired("U-ADDR-FREQUENT-MOVERS", address(30)), "three starts each inside 24 months");
+        assertFalse(fired("U-ADDR-FREQUENT-MOVERS", address(31)), "first start exactly 24 months back");
+        assertFalse(fired("U-ADDR-FREQUENT-MOVERS", address(32)), "the movers no longer live there");
+        assertTrue(fired("U-ADDR-VOW-CHURN", address(33)), "three vow endings inside, one on as_of");
+        assertFalse(fired("U-ADDR-VOW-CHURN", address(34)), "one vow ending exactly 24 months back");
+    }
+
+    @Test
+    void riskBranchChurnAtTheLifetimeEdgeAndSbiSpellings() {
+        assertTrue(fired("U-ADDR-RISK-BRANCH-CHURN", address(35)), "deregistered exactly 12 months after registration");
+        assertFalse(fired("U-ADDR-RISK-BRANCH-CHURN", address(36)), "12 months and a day");
+        assertTrue(fired("U-ADDR-RISK-BRANCH-CHURN", address(37)), "SBI codes with dots are the same codes");
+    }
+
+    @Test
+    void strawmanCountsCompaniesByTheirRegistrationAndDeregistration() {
+        assertTrue(fired("U-PERSON-STRAWMAN", "S1"), "deregistered exactly 18 months after registration");
+        assertFalse(fired("U-PERSON-STRAWMAN", "S2"), "18 months and a day; a company with an active establishment");
+    }
+
+    @Test
+    void anObjectWithSeveralAddressesIsPlacedAtItsLowestAddress() {
+        var row = lake.read("gold.signal").filter("rule_id = 'U-OBJ-ABC' AND subject_id = '" + object(40) + "'").first();
+        assertEquals(address(40), row.getAs("address_id"));
+        assertEquals("BU04020101", row.getAs("buurt_code"));
     }
 
     @Test

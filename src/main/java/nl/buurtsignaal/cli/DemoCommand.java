@@ -29,17 +29,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--sample", paramLabel = "DIR", description = "The sample landing zone (default: sample-parquet/ of the project).")
     Path sample;
 
-    @Option(names = "--lake", paramLabel = "DIR", description = "The demo lake, emptied first (default: target/demo-lake).")
-    Path lake;
-
-    @Option(names = {"-v", "--verbose"}, description = "Show Spark's own INFO logging.")
-    boolean verbose;
+    @picocli.CommandLine.Mixin
+    Main.Options options;
 
     @Override
     public Integer call() throws IOException {
         Path home = EngineConfig.defaultConfDir().toAbsolutePath().getParent();
         Path landing = sample != null ? sample : home.resolve("sample-parquet");
-        Path lakeDir = lake != null ? lake : home.resolve("target").resolve("demo-lake");
+        // The demo's lake is always emptied first: never let it default to a real lake.
+        Path lakeDir = options.lake != null ? options.lake : home.resolve("target").resolve("demo-lake");
         Path info = landing.resolve(GenerateCommand.INFO_FILE);
         if (!Files.isRegularFile(info)) {
             throw new UsageException("sample not found: " + info);
@@ -54,8 +52,6 @@ final class DemoCommand implements Callable<Integer> {
                 StandardCopyOption.REPLACE_EXISTING);
         GenerateCommand.restrictToOwner(key);
 
-        Main.Options options = new Main.Options();
-        options.setVerbose(verbose);
         options.lake = lakeDir;
         EngineConfig config = options.config();
         Lake opened = options.openLake(config);

@@ -14,6 +14,7 @@ import org.apache.spark.sql.Row;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -50,24 +51,19 @@ public final class Engine {
         progress.stages(5);
         lake.registerAll();
 
-        progress.step("conform bronze -> silver for as_of " + asOf);
-        new Conform(lake, config, progress).run(asOf);
-        lake.overwrite(BUURT, referenceBuurten());
-
-        // The catalogue reads the silver tables many times over: keep them in memory for this run.
-        List<String> silver = new Conform(lake, config, progress).tables();
-        silver.forEach(table -> lake.spark().catalog().cacheTable(table));
-        try {
-            return score(catalogue, methodVersion, asOf);
-        } finally {
-            silver.forEach(table -> lake.spark().catalog().uncacheTable(table));
-        }
-    }
-
-    private RunResult score(Catalogue catalogue, String methodVersion, LocalDate asOf) {
+        // The catalogue's SQL is checked first, against the silver tables' schemas (created empty on
+        // a new lake), so that a broken entry stops the run before any Spark job.
+        Conform conform = new Conform(lake, config, progress);
+        Map<String, Dataset<Row>> silverPlan = conform.plan(asOf);
+        silverPlan.forEach((table, rows) -> lake.createIfMissing(table, rows.schema()));
+        lake.createIfMissing(BUURT, referenceBuurten().schema());
         progress.step("check the catalogue's SQL (" + catalogue.entries().size() + " entries)");
         CatalogueRunner runner = new CatalogueRunner(lake, catalogue, progress);
         runner.validate(asOf);
+
+        progress.step("conform bronze -> silver for as_of " + asOf);
+        conform.write(asOf, silverPlan);
+        lake.overwrite(BUURT, referenceBuurten());
 
         progress.step("rules -> gold.signal (" + catalogue.rules().size() + " rules)");
         long signals = runner.runRules(asOf);
@@ -79,7 +75,8 @@ public final class Engine {
                         .select("buurt_code"))
                 .filter(col("buurt_code").isNotNull()).distinct();
         long minDenominator = (long) config.number("publication.min_denominator", 50);
-        Dataset<Row> indicators = Scoring.indicators(runner.indicatorCounts(asOf), buurten, asOf, minDenominator);
+        double prior = config.number("scoring.shrinkage_prior_denominator", 50);
+        Dataset<Row> indicators = Scoring.indicators(runner.indicatorCounts(asOf), buurten, asOf, minDenominator, prior);
         lake.replaceAsOf(INDICATOR, asOf, indicators.repartition(1));
         Dataset<Row> written = lake.read(INDICATOR).filter(col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf))));
         long indicatorRows = written.count();

@@ -24,7 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 @Command(name = "buurtsignaal", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Neighbourhood risk indicators and address-level signals on Spark and Delta Lake.",
         subcommands = {IngestCommand.class, RunCommand.class, SqlCommand.class, GenerateCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class})
+                DemoCommand.class, PublishCommand.class, DocsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILURE = 1;

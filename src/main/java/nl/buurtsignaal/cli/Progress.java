@@ -30,13 +30,13 @@ public final class Progress {
     }
 
     /** Starts the next stage and returns its label, e.g. {@code [ingest 2/8]}. */
-    public void step(String what) {
+    public synchronized void step(String what) {
         step++;
         out.printf(Locale.ROOT, "[%s %d/%d] %s  (%s)%n", command, step, Math.max(total, step), what, elapsed());
         out.flush();
     }
 
-    public void info(String message) {
+    public synchronized void info(String message) {
         out.printf(Locale.ROOT, "[%s] %s  (%s)%n", command, message, elapsed());
         out.flush();
     }

@@ -86,7 +86,11 @@ public final class Conform {
     }
 
     public void run(LocalDate asOf) {
-        Map<String, Dataset<Row>> silver = plan(asOf);
+        write(asOf, plan(asOf));
+    }
+
+    /** Writes planned silver tables, each replacing its as_of's earlier rows. */
+    public void write(LocalDate asOf, Map<String, Dataset<Row>> silver) {
         for (Map.Entry<String, Dataset<Row>> table : silver.entrySet()) {
             progress.info("  " + table.getKey());
             lake.replaceAsOf(table.getKey(), asOf, table.getValue());

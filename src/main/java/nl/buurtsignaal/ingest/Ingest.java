@@ -100,25 +100,42 @@ public final class Ingest {
             progress.info("nothing new in " + landing + " (" + seen.size() + " deliveries already in the lake)");
         }
         List<Outcome> outcomes = new ArrayList<>();
-        for (Path deliveryDir : pending) {
-            String source = deliveryDir.getParent().getFileName().toString();
-            String deliveryId = deliveryDir.getFileName().toString();
-            progress.step(source + " " + deliveryId);
-            Outcome outcome;
-            try {
-                outcome = ingest(Sources.byName(source).orElseThrow(), deliveryDir);
-            } catch (DeliveryRejected rejected) {
-                outcome = new Outcome(source, deliveryId, false, rejected.getMessage(), 0, 0, List.of());
-            }
-            AuditTables.appendDelivery(lake, outcome, keyIdOf(deliveryDir, source), runId);
-            progress.info(outcome.accepted()
-                    ? String.format("  %s %s: %d rows, %d quarantined%s", source, deliveryId, outcome.rowsRead(),
-                            outcome.rowsQuarantined(), outcome.droppedColumns().isEmpty() ? ""
-                                    : ", dropped columns " + outcome.droppedColumns())
-                    : "  REJECTED " + source + " " + deliveryId + ": " + outcome.reason());
-            outcomes.add(outcome);
+        List<Row> audit = new ArrayList<>();
+        try {
+            ingestEach(pending, outcomes, audit);
+        } finally {
+            // One audit commit for the whole ingest, also when it stops half-way. A delivery that
+            // landed in bronze but not yet in the audit is taken again next time: its full
+            // overwrite or MERGE gives the same table.
+            AuditTables.appendDeliveries(lake, audit);
         }
         return outcomes;
+    }
+
+    private void ingestEach(List<Path> pending, List<Outcome> outcomes, List<Row> audit) {
+        for (Path deliveryDir : pending) {
+            Outcome outcome = ingestOne(deliveryDir);
+            outcomes.add(outcome);
+            audit.add(auditRow(outcome, keyIdOf(deliveryDir, outcome.source()), runId));
+        }
+    }
+
+    private Outcome ingestOne(Path deliveryDir) {
+        String source = deliveryDir.getParent().getFileName().toString();
+        String deliveryId = deliveryDir.getFileName().toString();
+        progress.step(source + " " + deliveryId);
+        Outcome outcome;
+        try {
+            outcome = ingest(Sources.byName(source).orElseThrow(), deliveryDir);
+        } catch (DeliveryRejected rejected) {
+            outcome = new Outcome(source, deliveryId, false, rejected.getMessage(), 0, 0, List.of());
+        }
+        progress.info(outcome.accepted()
+                ? String.format("  %s %s: %d rows, %d quarantined%s", source, deliveryId, outcome.rowsRead(),
+                        outcome.rowsQuarantined(), outcome.droppedColumns().isEmpty() ? ""
+                                : ", dropped columns " + outcome.droppedColumns())
+                : "  REJECTED " + source + " " + deliveryId + ": " + outcome.reason());
+        return outcome;
     }
 
     private String keyIdOf(Path deliveryDir, String source) {
@@ -147,13 +164,13 @@ public final class Ingest {
         }
         Dataset<Row> delivered = readFiles(deliveryDir, manifest);
         List<String> dropped = checkColumns(source, manifest, delivered.columns());
-        checkRowCounts(manifest, delivered);
 
         Dataset<Row> checked = check(source, manifest, delivered).persist();
         try {
+            // One pass: rows per file (against the manifest) and bad rows.
+            long badRows = checkRowCounts(manifest, checked);
             long rowsRead = manifest.files().stream().mapToLong(Manifest.DataFile::rows).sum();
             Dataset<Row> bad = checked.filter(col(REASON).isNotNull());
-            long badRows = bad.count();
             double maxShare = config.number("ingest.max_bad_row_share", 0.05);
             if (rowsRead > 0 && (double) badRows / rowsRead > maxShare) {
                 throw new DeliveryRejected(String.format(java.util.Locale.ROOT,
@@ -163,7 +180,9 @@ public final class Ingest {
             }
             Dataset<Row> good = bronzeRows(source, checked.filter(col(REASON).isNull()), manifest);
             writeBronze(source, manifest, good);
-            AuditTables.replaceQuarantine(lake, source.name(), manifest.deliveryId(), quarantineRows(source, manifest, bad));
+            if (badRows > 0 || AuditTables.hasQuarantine(lake, source.name(), manifest.deliveryId())) {
+                AuditTables.replaceQuarantine(lake, source.name(), manifest.deliveryId(), quarantineRows(source, manifest, bad));
+            }
             return new Outcome(source.name(), manifest.deliveryId(), true, null, rowsRead, badRows, dropped);
         } finally {
             checked.unpersist();
@@ -277,10 +296,13 @@ public final class Ingest {
         return dropped;
     }
 
-    private static void checkRowCounts(Manifest manifest, Dataset<Row> delivered) {
+    /** Checks every file's row count against the manifest; returns the number of bad rows. */
+    private static long checkRowCounts(Manifest manifest, Dataset<Row> checked) {
         Map<String, Long> counted = new LinkedHashMap<>();
-        for (Row r : delivered.groupBy(FILE).count().collectAsList()) {
+        long bad = 0;
+        for (Row r : checked.groupBy(FILE).agg(count(lit(1)), count(col(REASON))).collectAsList()) {
             counted.put(r.getString(0), r.getLong(1));
+            bad += r.getLong(2);
         }
         for (Manifest.DataFile file : manifest.files()) {
             long actual = counted.getOrDefault(file.name(), 0L);
@@ -288,6 +310,7 @@ public final class Ingest {
                 throw new DeliveryRejected("row count of " + file.name() + " is " + actual + ", the manifest says " + file.rows());
             }
         }
+        return bad;
     }
 
     /**

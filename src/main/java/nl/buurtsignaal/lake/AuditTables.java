@@ -1,6 +1,5 @@
 package nl.buurtsignaal.lake;
 
-import nl.buurtsignaal.ingest.Ingest;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -45,9 +44,17 @@ public final class AuditTables {
         return seen;
     }
 
-    public static void appendDelivery(Lake lake, Ingest.Outcome outcome, String keyId, String runId) {
-        Dataset<Row> row = lake.spark().createDataFrame(List.of(Ingest.auditRow(outcome, keyId, runId)), DELIVERY_SCHEMA);
-        lake.append(DELIVERY, row.coalesce(1));
+    public static void appendDeliveries(Lake lake, List<Row> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        lake.append(DELIVERY, lake.spark().createDataFrame(rows, DELIVERY_SCHEMA).coalesce(1));
+    }
+
+    /** Whether an earlier, interrupted attempt left quarantined rows of this delivery. */
+    public static boolean hasQuarantine(Lake lake, String source, String deliveryId) {
+        return lake.exists(QUARANTINE) && !lake.read(QUARANTINE)
+                .filter(col("source").equalTo(source).and(col("delivery_id").equalTo(deliveryId))).isEmpty();
     }
 
     /** The quarantined rows of one delivery, replacing any earlier attempt at the same delivery. */

@@ -77,6 +77,14 @@ public final class Lake {
         register(table);
     }
 
+    /** Creates an empty table with this schema where none exists yet (a Delta commit, no Spark job). */
+    public void createIfMissing(String table, org.apache.spark.sql.types.StructType schema) {
+        if (!exists(table)) {
+            DeltaTable.createIfNotExists(spark).location(location(table).toString()).addColumns(schema).execute();
+        }
+        register(table);
+    }
+
     public DeltaTable deltaTable(String table) {
         return DeltaTable.forPath(spark, location(table).toString());
     }
@@ -104,6 +112,15 @@ public final class Lake {
             }
         }
         tables.forEach(this::register);
+        if (tables.contains("gold.buurt_indicator")) {
+            // The trend of every indicator against the previous as_of in the lake; a view, so it
+            // is always current and costs nothing to keep.
+            spark.sql("CREATE OR REPLACE VIEW gold.buurt_indicator_trend AS "
+                    + "SELECT as_of, buurt_code, theme, indicator_id, numerator, denominator, value, "
+                    + "lag(as_of) OVER w AS previous_as_of, lag(value) OVER w AS previous_value, "
+                    + "value - lag(value) OVER w AS change "
+                    + "FROM gold.buurt_indicator WINDOW w AS (PARTITION BY buurt_code, indicator_id ORDER BY as_of)");
+        }
         return tables;
     }
 

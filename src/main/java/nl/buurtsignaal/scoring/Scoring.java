@@ -22,7 +22,8 @@ import static org.apache.spark.sql.functions.*;
  * Neighbourhood indicators and scores (contract section 4 and 5).
  *
  * <p>Values: numerator × scale / denominator, null where the denominator is 0. Robust z-scores per
- * indicator over the neighbourhoods of the run: (value − median) / (1.4826 · MAD). Where more than
+ * indicator over the neighbourhoods of the run, computed on the value after empirical-Bayes
+ * shrinkage toward the municipality's rate ({@link #withShrunkValue}): (shrunk − median) / (1.4826 · MAD). Where more than
  * half of the neighbourhoods share one value the MAD is 0; then the mean absolute deviation
  * (× 1.2533) stands in, as in Iglewicz and Hoaglin's modified z-score, and a z of 0 where that is 0
  * too. Scores: per theme, the weighted mean of the available z-scores; contributions are each
@@ -39,7 +40,8 @@ public final class Scoring {
      * gold.buurt_indicator rows for every buurt and indicator: {@code counts} completed with zero
      * counts for buurten without rows, values, z-scores and suppression.
      */
-    public static Dataset<Row> indicators(Dataset<Row> counts, Dataset<Row> buurten, LocalDate asOf, long minDenominator) {
+    public static Dataset<Row> indicators(Dataset<Row> counts, Dataset<Row> buurten, LocalDate asOf, long minDenominator,
+                                          double priorDenominator) {
         Dataset<Row> definitions = counts.select("indicator_id", "theme", "scale").distinct();
         Dataset<Row> grid = buurten.select("buurt_code").distinct().crossJoin(definitions);
         Dataset<Row> numbers = counts.select("buurt_code", "indicator_id", "numerator", "denominator");
@@ -50,26 +52,47 @@ public final class Scoring {
                         coalesce(col("denominator"), lit(0L)).as("denominator"));
         Dataset<Row> valued = complete.withColumn("value", when(col("denominator").gt(0),
                 col("numerator").multiply(col("scale")).divide(col("denominator"))));
-        return withRobustZ(valued, "indicator_id").select(
+        return withRobustZ(withShrunkValue(valued, priorDenominator), "indicator_id", "shrunk_value").select(
                 lit(java.sql.Date.valueOf(asOf)).as("as_of"),
                 col("buurt_code"), col("theme"), col("indicator_id"),
                 col("numerator"), col("denominator"), col("value"), col("z_score"),
                 col("denominator").lt(minDenominator).or(col("numerator").between(1, 4)).as("suppressed"));
     }
 
+    /**
+     * Adds shrunk_value: the value pulled toward its municipality's rate by empirical-Bayes
+     * shrinkage, (numerator + m·rate) / (denominator + m) × scale, with m = {@code priorDenominator}
+     * pseudo-units at the municipality's rate (a beta-binomial or gamma-Poisson posterior mean). A
+     * hamlet of ten households with two receiving care moves most of the way to its municipality's
+     * rate; a neighbourhood of a thousand barely moves. Small numbers can therefore not drive the
+     * ranking, while every neighbourhood keeps a score.
+     */
+    public static Dataset<Row> withShrunkValue(Dataset<Row> rows, double priorDenominator) {
+        WindowSpec municipality = Window.partitionBy(col("indicator_id"), substring(col("buurt_code"), 3, 4));
+        Column rate = sum("numerator").over(municipality).divide(sum("denominator").over(municipality));
+        return rows.withColumn("shrunk_value", when(col("denominator").gt(0),
+                col("numerator").plus(rate.multiply(priorDenominator))
+                        .divide(col("denominator").plus(priorDenominator)).multiply(col("scale"))));
+    }
+
     /** Adds z_score: the robust z of value within each group of {@code groupColumn}. */
     public static Dataset<Row> withRobustZ(Dataset<Row> rows, String groupColumn) {
+        return withRobustZ(rows, groupColumn, "value");
+    }
+
+    /** Adds z_score: the robust z of {@code valueColumn} within each group of {@code groupColumn}. */
+    public static Dataset<Row> withRobustZ(Dataset<Row> rows, String groupColumn, String valueColumn) {
         WindowSpec group = Window.partitionBy(groupColumn);
-        Dataset<Row> withMedian = rows.withColumn("_median", percentile(col("value"), lit(0.5)).over(group));
+        Dataset<Row> withMedian = rows.withColumn("_median", percentile(col(valueColumn), lit(0.5)).over(group));
         Dataset<Row> withSpread = withMedian
-                .withColumn("_abs_dev", abs(col("value").minus(col("_median"))))
+                .withColumn("_abs_dev", abs(col(valueColumn).minus(col("_median"))))
                 .withColumn("_mad", percentile(col("_abs_dev"), lit(0.5)).over(group))
                 .withColumn("_mean_ad", avg(col("_abs_dev")).over(group));
         Column sigma = when(col("_mad").gt(0), col("_mad").multiply(MAD_TO_SIGMA))
                 .when(col("_mean_ad").gt(0), col("_mean_ad").multiply(MEAN_AD_TO_SIGMA));
-        Column z = when(col("value").isNull(), lit(null).cast(DataTypes.DoubleType))
+        Column z = when(col(valueColumn).isNull(), lit(null).cast(DataTypes.DoubleType))
                 .when(sigma.isNull(), lit(0.0))
-                .otherwise(col("value").minus(col("_median")).divide(sigma));
+                .otherwise(col(valueColumn).minus(col("_median")).divide(sigma));
         return withSpread.withColumn("z_score", z).drop("_median", "_abs_dev", "_mad", "_mean_ad");
     }
 

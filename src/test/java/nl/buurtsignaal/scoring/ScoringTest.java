@@ -67,7 +67,7 @@ class ScoringTest extends SparkTestBase {
         Dataset<Row> buurten = spark().createDataFrame(List.of(RowFactory.create("BU00000001"), RowFactory.create("BU00000002"),
                 RowFactory.create("BU00000003"), RowFactory.create("BU00000004")), new StructType().add("buurt_code", DataTypes.StringType));
         Map<String, Row> byBuurt = new HashMap<>();
-        for (Row r : Scoring.indicators(counts, buurten, LocalDate.of(2026, 10, 31), 50).collectAsList()) {
+        for (Row r : Scoring.indicators(counts, buurten, LocalDate.of(2026, 10, 31), 50, 0).collectAsList()) {
             byBuurt.put(r.getAs("buurt_code"), r);
         }
         assertEquals(5.0, (double) byBuurt.get("BU00000001").getAs("value"), 1e-9);
@@ -78,5 +78,32 @@ class ScoringTest extends SparkTestBase {
         assertEquals(0L, (long) empty.getAs("denominator"));
         assertNull(empty.getAs("value"), "denominator 0: no value");
         assertNull(empty.getAs("z_score"));
+    }
+
+    @Test
+    void aHamletCannotOutrankALargeNeighbourhoodOnSmallNumbers() {
+        StructType countSchema = new StructType().add("indicator_id", DataTypes.StringType).add("theme", DataTypes.StringType)
+                .add("scale", DataTypes.IntegerType).add("buurt_code", DataTypes.StringType)
+                .add("numerator", DataTypes.LongType).add("denominator", DataTypes.LongType);
+        List<Row> rows = new ArrayList<>(List.of(
+                RowFactory.create("care_pct", "care_stacking", 100, "BU04020001", 2L, 10L),      // hamlet: 20 %
+                RowFactory.create("care_pct", "care_stacking", 100, "BU04020002", 120L, 1000L)));  // large: 12 %
+        for (int i = 3; i <= 6; i++) {
+            rows.add(RowFactory.create("care_pct", "care_stacking", 100, "BU0402000" + i, 10L, 200L)); // 5 %
+        }
+        Dataset<Row> counts = spark().createDataFrame(rows, countSchema);
+        Dataset<Row> buurten = counts.select("buurt_code");
+        Map<String, Double> raw = zByBuurt(Scoring.indicators(counts, buurten, LocalDate.of(2026, 10, 31), 50, 0));
+        Map<String, Double> shrunk = zByBuurt(Scoring.indicators(counts, buurten, LocalDate.of(2026, 10, 31), 50, 50));
+        assertTrue(raw.get("BU04020001") > raw.get("BU04020002"), "without shrinkage the hamlet leads");
+        assertTrue(shrunk.get("BU04020002") > shrunk.get("BU04020001"), "with shrinkage the large neighbourhood leads");
+    }
+
+    private static Map<String, Double> zByBuurt(Dataset<Row> indicators) {
+        Map<String, Double> out = new HashMap<>();
+        for (Row r : indicators.select("buurt_code", "z_score").collectAsList()) {
+            out.put(r.getString(0), r.getDouble(1));
+        }
+        return out;
     }
 }

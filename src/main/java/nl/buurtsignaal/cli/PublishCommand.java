@@ -1,0 +1,59 @@
+package nl.buurtsignaal.cli;
+
+import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.lake.Lake;
+import nl.buurtsignaal.publish.OpenData;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+
+@Command(name = "publish", mixinStandardHelpOptions = true,
+        description = {"Write the open-data export of the neighbourhood indicators of one as_of (csv and parquet),",
+                "with statistical disclosure control: small counts suppressed, counts rounded to multiples of 5."})
+final class PublishCommand implements Callable<Integer> {
+    @Mixin
+    Main.Options options;
+
+    @Option(names = "--as-of", required = true, paramLabel = "YYYY-MM-DD", description = "The reference date to publish.")
+    LocalDate asOf;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write buurt_indicators_<as_of>.csv and .parquet.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        EngineConfig config = options.config();
+        if (!options.lakePath(config).toFile().isDirectory()) {
+            throw new UsageException("lake not found: " + options.lakePath(config));
+        }
+        Lake lake = options.openLake(config);
+        if (!lake.exists(Engine.INDICATOR) || !lake.exists(Engine.BUURT)) {
+            throw new UsageException("no indicators in the lake: run 'run --as-of " + asOf + "' first");
+        }
+        long minDenominator = (long) config.number("publication.min_denominator", 50);
+        Dataset<Row> export = OpenData.export(lake.read(Engine.INDICATOR), lake.read(Engine.BUURT), asOf, minDenominator);
+        if (export.isEmpty()) {
+            throw new UsageException("no indicators for as_of " + asOf + " in the lake");
+        }
+        Files.createDirectories(out);
+        String base = "buurt_indicators_" + asOf;
+        Path csv = out.resolve(base + ".csv");
+        try (PrintStream file = new PrintStream(Files.newOutputStream(csv), false, StandardCharsets.UTF_8)) {
+            SqlCommand.write(SqlCommand.flattened(export), ',', file);
+        }
+        export.coalesce(1).write().mode("overwrite").parquet(out.resolve(base + ".parquet").toString());
+        Progress.stderr("publish").info("wrote " + csv + " and " + base + ".parquet (" + export.count() + " rows, "
+                + export.filter("suppressed").count() + " suppressed)");
+        return Main.OK;
+    }
+}
