@@ -260,7 +260,16 @@ class RuleEdgesTest extends SparkTestBase {
         String evidence = row.getAs("evidence");
         assertTrue(evidence.contains("\"residents\":4") && evidence.contains("\"floor_area_m2\":47"), evidence);
         String id = row.getAs("signal_id");
-        new Engine(lake, config(), Progress.silent()).run(LocalDate.of(2026, 10, 31));
-        assertEquals(1, lake.read("gold.signal").filter("signal_id = '" + id + "'").count(), "rerun replaces, never duplicates");
+        String method = lake.read("gold.buurt_score").first().getAs("method_version");
+
+        // An analyst raises a threshold in the configuration and runs again, without rebuilding.
+        new Engine(lake, config("catalogue.U-ADDR-OVERCROWDED.max_m2_per_resident=13"), Progress.silent())
+                .run(LocalDate.of(2026, 10, 31));
+        assertEquals(1, lake.read("gold.signal").filter("signal_id = '" + id + "'").count(),
+                "the same rule, subject and as_of keep their id, once");
+        assertTrue(rows(lake.read("gold.signal").select("rule_id", "subject_id"))
+                .contains("U-ADDR-OVERCROWDED," + address(2)), "12 m2 per resident is below the new 13");
+        assertEquals(1L, lake.read("gold.buurt_score").select("method_version").distinct().count(), "rerun replaces");
+        assertNotEquals(method, lake.read("gold.buurt_score").first().getAs("method_version"));
     }
 }

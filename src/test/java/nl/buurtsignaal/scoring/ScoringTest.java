@@ -99,6 +99,34 @@ class ScoringTest extends SparkTestBase {
         assertTrue(shrunk.get("BU04020002") > shrunk.get("BU04020001"), "with shrinkage the large neighbourhood leads");
     }
 
+    @Test
+    void scoresAreWeightedMeansWithContributionsLargestFirst() {
+        // weights (conf): overcrowded_addresses_pct 1.0, vacant_residential_pct 0.5
+        StructType schema = new StructType().add("buurt_code", DataTypes.StringType).add("theme", DataTypes.StringType)
+                .add("indicator_id", DataTypes.StringType).add("z_score", DataTypes.DoubleType);
+        Dataset<Row> indicators = spark().createDataFrame(List.of(
+                RowFactory.create("BU1", "undermining", "overcrowded_addresses_pct", 3.0),
+                RowFactory.create("BU1", "undermining", "vacant_residential_pct", 0.0),
+                RowFactory.create("BU2", "undermining", "overcrowded_addresses_pct", 1.0),
+                RowFactory.create("BU2", "undermining", "vacant_residential_pct", 4.0),
+                RowFactory.create("BU3", "undermining", "overcrowded_addresses_pct", null)), schema);
+        Map<String, Row> scores = new HashMap<>();
+        for (Row r : Scoring.scores(spark(), indicators, config(), "m-test", LocalDate.of(2026, 10, 31)).collectAsList()) {
+            scores.put(r.getAs("buurt_code"), r);
+        }
+        // BU1: (1.0 * 3 + 0.5 * 0) / 1.5 = 2.0; BU2: (1.0 * 1 + 0.5 * 4) / 1.5 = 2.0 -> tie broken by code
+        assertEquals(2.0, (double) scores.get("BU1").getAs("score"), 1e-9);
+        assertEquals(2.0, (double) scores.get("BU2").getAs("score"), 1e-9);
+        assertEquals(1, (int) scores.get("BU1").getAs("rank"));
+        assertTrue((boolean) scores.get("BU1").getAs("flagged"), "2.0 reaches the default flag minimum");
+        List<Row> contributions = scores.get("BU2").getList(scores.get("BU2").fieldIndex("contributions"));
+        assertEquals("vacant_residential_pct", contributions.get(0).getString(0), "largest first");
+        assertEquals(2.0 / 1.5, contributions.get(0).getDouble(1), 1e-9);
+        assertEquals(1.0 / 1.5, contributions.get(1).getDouble(1), 1e-9);
+        assertFalse(scores.containsKey("BU3"), "no z-score at all: no score");
+        assertEquals("m-test", scores.get("BU1").getAs("method_version"));
+    }
+
     private static Map<String, Double> zByBuurt(Dataset<Row> indicators) {
         Map<String, Double> out = new HashMap<>();
         for (Row r : indicators.select("buurt_code", "z_score").collectAsList()) {
