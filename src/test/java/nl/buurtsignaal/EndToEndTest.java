@@ -79,11 +79,11 @@ class EndToEndTest extends SparkTestBase {
     @Order(3)
     void noRawBsnReachesAnyFileOrTableOfTheLake() throws IOException {
         Set<String> bsns = new HashSet<>();
-        for (Row r : spark().read().parquet(landing.resolve("brp_residence").toString() + "/*/*.parquet")
+        for (Row r : spark().read().parquet(landing.resolve("brp_residence").resolve("2026-11-01").toString())
                 .select("person_id").distinct().collectAsList()) {
             bsns.add(r.getString(0));
         }
-        for (Row r : spark().read().parquet(landing.resolve("hr_officer").toString() + "/*/*.parquet")
+        for (Row r : spark().read().parquet(landing.resolve("hr_officer").resolve("2026-11-01").toString())
                 .select("person_id").distinct().collectAsList()) {
             bsns.add(r.getString(0));
         }

@@ -51,15 +51,13 @@ public final class Engine {
         progress.stages(5);
         lake.registerAll();
 
-        // The catalogue's SQL is checked first, against the silver tables' schemas (created empty on
-        // a new lake), so that a broken entry stops the run before any Spark job.
+        // The catalogue's SQL is checked first, against the planned silver tables (analysis only),
+        // so that a broken entry stops the run before any Spark job.
         Conform conform = new Conform(lake, config, progress);
         Map<String, Dataset<Row>> silverPlan = conform.plan(asOf);
-        silverPlan.forEach((table, rows) -> lake.createIfMissing(table, rows.schema()));
-        lake.createIfMissing(BUURT, referenceBuurten().schema());
         progress.step("check the catalogue's SQL (" + catalogue.entries().size() + " entries)");
         CatalogueRunner runner = new CatalogueRunner(lake, catalogue, progress);
-        runner.validate(asOf);
+        runner.validate(asOf, silverPlan);
 
         progress.step("conform bronze -> silver for as_of " + asOf);
         conform.write(asOf, silverPlan);
@@ -106,9 +104,5 @@ public final class Engine {
         }
         return lake.spark().read().option("header", "true").csv(file.toString())
                 .select("buurt_code", "buurt_name", "wijk_code", "wijk_name", "gemeente_code", "gemeente_name");
-    }
-
-    public Lake lake() {
-        return lake;
     }
 }

@@ -26,10 +26,6 @@ public final class Conform {
     public static final List<String> SOURCES = List.of("brp_residence", "bag_address", "hr_establishment",
             "hr_officer", "woz_value", "brk_transfer", "enforcement_case", "care_provision");
 
-    private static final List<String> TABLES = List.of("silver.address", "silver.residence", "silver.resident",
-            "silver.household", "silver.establishment", "silver.company", "silver.officer", "silver.transfer",
-            "silver.enforcement_case", "silver.provision");
-
     private final Lake lake;
     private final EngineConfig config;
     private final Progress progress;
@@ -38,11 +34,6 @@ public final class Conform {
         this.lake = lake;
         this.config = config;
         this.progress = progress;
-    }
-
-    /** The names of the silver tables this stage writes. */
-    public List<String> tables() {
-        return TABLES;
     }
 
     /** The silver tables for as_of, lazily defined, in the order they are written. */

@@ -13,6 +13,7 @@ import org.apache.spark.sql.types.DataTypes;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.apache.spark.sql.functions.*;
@@ -39,18 +40,21 @@ public final class CatalogueRunner {
     }
 
     /**
-     * Checks every entry's SQL against the lake's silver tables (analysis only: no Spark job runs):
+     * Checks every entry's SQL against the planned silver tables (analysis only: no Spark job runs):
      * unknown tables or columns, SQL errors and missing output columns are named with their file.
+     * The plans stand in for the tables under a view name of their own, so that this works on a new
+     * lake as well as on one that already holds silver tables.
      */
-    public void validate(LocalDate asOf) {
+    public void validate(LocalDate asOf, Map<String, Dataset<Row>> silverPlan) {
         registerCurrentSignals(asOf, true);
+        silverPlan.forEach((table, rows) -> rows.createOrReplaceTempView(planView(table)));
         for (CatalogueEntry entry : catalogue.entries()) {
             Dataset<Row> result;
             try {
-                result = lake.spark().sql(entry.boundSql(asOf));
+                result = lake.spark().sql(SILVER_NAME.matcher(entry.boundSql(asOf)).replaceAll("v_silver_$1"));
                 result.schema();
             } catch (RuntimeException e) {
-                throw new UsageException("catalogue " + entry.where() + ": " + firstLine(e.getMessage()));
+                throw new UsageException("catalogue " + entry.where() + ": " + firstLine(e.getMessage()).replace("v_silver_", "silver."));
             }
             Set<String> expected = entry.isRule() ? RULE_COLUMNS : INDICATOR_COLUMNS;
             List<String> columns = List.of(result.columns());
@@ -60,6 +64,13 @@ public final class CatalogueRunner {
                 }
             }
         }
+        silverPlan.keySet().forEach(table -> lake.spark().catalog().dropTempView(planView(table)));
+    }
+
+    private static final java.util.regex.Pattern SILVER_NAME = java.util.regex.Pattern.compile("\\bsilver\\.([a-z_]+)");
+
+    private static String planView(String table) {
+        return "v_silver_" + table.substring("silver.".length());
     }
 
     public static String firstLineOf(String message) {
@@ -135,9 +146,5 @@ public final class CatalogueRunner {
                     col("denominator").cast(DataTypes.LongType).as("denominator")));
         }
         return parts.stream().reduce(Dataset::unionByName).orElseThrow().filter(col("buurt_code").isNotNull());
-    }
-
-    public Progress progress() {
-        return progress;
     }
 }

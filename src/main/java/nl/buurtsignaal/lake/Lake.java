@@ -77,14 +77,6 @@ public final class Lake {
         register(table);
     }
 
-    /** Creates an empty table with this schema where none exists yet (a Delta commit, no Spark job). */
-    public void createIfMissing(String table, org.apache.spark.sql.types.StructType schema) {
-        if (!exists(table)) {
-            DeltaTable.createIfNotExists(spark).location(location(table).toString()).addColumns(schema).execute();
-        }
-        register(table);
-    }
-
     public DeltaTable deltaTable(String table) {
         return DeltaTable.forPath(spark, location(table).toString());
     }
