@@ -226,6 +226,27 @@ class RuleEdgesTest extends SparkTestBase {
     }
 
     @Test
+    void aBrokenCatalogueEntryStopsTheRunBeforeAnythingIsWritten() throws java.io.IOException {
+        Path catalogue = dir.resolve("broken-catalogue");
+        java.nio.file.Files.createDirectories(catalogue);
+        try (var files = java.nio.file.Files.list(Path.of("conf/catalogue"))) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.copy(f, catalogue.resolve(f.getFileName()));
+            }
+        }
+        java.nio.file.Files.writeString(catalogue.resolve("zz-broken.yaml"), "id: broken_pct\nkind: indicator\n"
+                + "theme: undermining\nscale: 100\nsql: SELECT buurt_code, count(no_such_column) AS numerator, "
+                + "count(*) AS denominator FROM silver.household GROUP BY buurt_code\n");
+        long signalVersion = lake.version("gold.signal");
+        long silverVersion = lake.version("silver.household");
+        nl.buurtsignaal.cli.UsageException e = assertThrows(nl.buurtsignaal.cli.UsageException.class,
+                () -> new Engine(lake, config("catalogue_dir=" + catalogue), Progress.silent()).run(LocalDate.of(2026, 10, 31)));
+        assertTrue(e.getMessage().contains("zz-broken.yaml") && e.getMessage().contains("no_such_column"), e.getMessage());
+        assertEquals(signalVersion, lake.version("gold.signal"));
+        assertEquals(silverVersion, lake.version("silver.household"), "nothing was written");
+    }
+
+    @Test
     void frequentMoversAndVowChurnAtTheWindowEdge() {
         assertTrue(fired("U-ADDR-FREQUENT-MOVERS", address(30)), "three starts each inside 24 months");
         assertFalse(fired("U-ADDR-FREQUENT-MOVERS", address(31)), "first start exactly 24 months back");

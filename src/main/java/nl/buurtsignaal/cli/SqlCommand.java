@@ -52,7 +52,7 @@ final class SqlCommand implements Callable<Integer> {
         try {
             result = lake.spark().sql(query);
             result.schema();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's AnalysisException is a checked exception thrown from Scala
             throw new UsageException("query error: " + nl.buurtsignaal.indicators.CatalogueRunner.firstLineOf(e.getMessage()));
         }
         write(flattened(result), separator, new PrintStream(System.out, false, StandardCharsets.UTF_8));

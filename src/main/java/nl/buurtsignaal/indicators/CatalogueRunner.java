@@ -53,7 +53,7 @@ public final class CatalogueRunner {
             try {
                 result = lake.spark().sql(SILVER_NAME.matcher(entry.boundSql(asOf)).replaceAll("v_silver_$1"));
                 result.schema();
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // Spark's AnalysisException is a checked exception thrown from Scala
                 throw new UsageException("catalogue " + entry.where() + ": " + firstLine(e.getMessage()).replace("v_silver_", "silver."));
             }
             Set<String> expected = entry.isRule() ? RULE_COLUMNS : INDICATOR_COLUMNS;

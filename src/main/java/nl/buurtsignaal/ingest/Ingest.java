@@ -247,7 +247,7 @@ public final class Ingest {
                 rows = lake.spark().read().parquet(paths);
             }
             rows.schema();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's AnalysisException is a checked exception thrown from Scala
             throw new DeliveryRejected("data files cannot be read as " + manifest.format());
         }
         List<Column> asStrings = new ArrayList<>();
