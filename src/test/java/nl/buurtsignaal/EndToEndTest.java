@@ -145,8 +145,27 @@ class EndToEndTest extends SparkTestBase {
         Files.writeString(tampered.resolve("_manifest.json"), "{\"source\":\"woz_value\",\"delivery_id\":\"2026-11-03\","
                 + "\"extracted_at\":\"2026-11-03T02:00:00Z\",\"format\":\"csv\",\"kind\":\"full\",\"identifiers\":\"raw\","
                 + "\"files\":[{\"name\":\"part-00000.csv\",\"rows\":1,\"sha256\":\"" + "0".repeat(64) + "\"}]}");
+        // a care delivery that claims to be pseudonymised but carries one raw BSN: that row is
+        // quarantined, and pseudonymised there, never stored as delivered
+        Path care = landing.resolve("care_provision").resolve("2026-11-04");
+        Files.createDirectories(care);
+        StringBuilder csv = new StringBuilder("person_id,provision,valid_from,valid_to,partner\n");
+        for (int i = 0; i < 30; i++) {
+            csv.append(String.format("%064x", 1000 + i)).append(",bijstand,2025-01-01,,ISD\n");
+        }
+        csv.append("123456782,bijstand,2025-01-01,,ISD\n");
+        Files.writeString(care.resolve("part-00000.csv"), csv.toString());
+        Files.writeString(care.resolve("_manifest.json"), "{\"source\":\"care_provision\",\"delivery_id\":\"2026-11-04\","
+                + "\"extracted_at\":\"2026-11-04T02:00:00Z\",\"format\":\"csv\",\"kind\":\"full\",\"identifiers\":\"pseudonymised\","
+                + "\"key_id\":\"synthetic-11\",\"files\":[{\"name\":\"part-00000.csv\",\"rows\":31,\"sha256\":\""
+                + sha256(care.resolve("part-00000.csv")) + "\"}]}");
         err = stderrOf(() -> assertEquals(3, cli("ingest", "--landing", landing.toString(), "--lake", lakeDir.toString(),
                 "--key-file", key.toString())));
+        Row quarantined = sql("SELECT count(*), max(row_json), max(reason) FROM quarantine.row "
+                + "WHERE source = 'care_provision' AND delivery_id = '2026-11-04'").first();
+        assertEquals(1L, quarantined.getLong(0));
+        assertFalse(quarantined.getString(1).contains("123456782"), "raw BSN in quarantine: " + quarantined.getString(1));
+        assertTrue(quarantined.getString(2).startsWith("person_id"), quarantined.getString(2));
         assertTrue(err.contains("manifest malformed"), err);
         assertTrue(err.contains("checksum mismatch"), err);
         assertEquals(bronzeVersion, lake(lakeDir).version("bronze.woz_value"), "nothing of a rejected delivery lands");
@@ -206,6 +225,15 @@ class EndToEndTest extends SparkTestBase {
                 + "AND previous_value IS NOT NULL").first().getLong(0));
         assertEquals(sql("SELECT count(*) FROM gold.signal WHERE as_of = DATE'2026-10-31'").first().getLong(0),
                 sql("SELECT count(DISTINCT signal_id) FROM gold.signal WHERE as_of = DATE'2026-10-31'").first().getLong(0));
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String stderrOf(Runnable action) {

@@ -113,6 +113,14 @@ public final class Main implements Callable<Integer> {
         Lake openLake(EngineConfig config) {
             return new Lake(spark(config), lakePath(config));
         }
+
+        /** The lake of a command that reads one: a missing lake is a usage error, before Spark starts. */
+        Lake openExistingLake(EngineConfig config) {
+            if (!lakePath(config).toFile().isDirectory()) {
+                throw new UsageException("lake not found: " + lakePath(config) + " (run ingest first)");
+            }
+            return openLake(config);
+        }
     }
 
     public static String newRunId() {

@@ -33,10 +33,7 @@ final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EngineConfig config = options.config();
-        if (!options.lakePath(config).toFile().isDirectory()) {
-            throw new UsageException("lake not found: " + options.lakePath(config));
-        }
-        Lake lake = options.openLake(config);
+        Lake lake = options.openExistingLake(config);
         if (!lake.exists(Engine.INDICATOR) || !lake.exists(Engine.BUURT)) {
             throw new UsageException("no indicators in the lake: run 'run --as-of " + asOf + "' first");
         }

@@ -23,10 +23,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         EngineConfig config = options.config();
         Catalogue.load(config); // a broken catalogue fails before Spark starts
-        if (!options.lakePath(config).toFile().isDirectory()) {
-            throw new UsageException("lake not found: " + options.lakePath(config) + " (run ingest first)");
-        }
-        Engine engine = new Engine(options.openLake(config), config, Progress.stderr("run"));
+        Engine engine = new Engine(options.openExistingLake(config), config, Progress.stderr("run"));
         engine.run(asOf);
         return Main.OK;
     }

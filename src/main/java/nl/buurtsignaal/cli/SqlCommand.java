@@ -43,10 +43,7 @@ final class SqlCommand implements Callable<Integer> {
             default -> throw new UsageException("--format must be csv or tsv");
         };
         EngineConfig config = options.config();
-        if (!options.lakePath(config).toFile().isDirectory()) {
-            throw new UsageException("lake not found: " + options.lakePath(config));
-        }
-        Lake lake = options.openLake(config);
+        Lake lake = options.openExistingLake(config);
         lake.registerAll();
         Dataset<Row> result;
         try {

@@ -412,7 +412,9 @@ public final class Ingest {
                 continue;
             }
             Column value = switch (column.check()) {
-                case PERSON, BUYER -> col("t_" + column.name());
+                case PERSON -> keptIfPseudonym(col("t_" + column.name()), lit(false));
+                case BUYER -> keptIfPseudonym(col("t_" + column.name()),
+                        col("buyer_type").equalTo("company").and(col("t_" + column.name()).rlike("^[0-9]{8}$")));
                 default -> col(column.name());
             };
             fields.add(value.as(column.name()));
@@ -428,6 +430,15 @@ public final class Ingest {
                 col(REASON).as("reason"),
                 to_json(struct(fields.toArray(new Column[0]))).as("row_json"),
                 lit(runId).as("run_id"));
+    }
+
+    /**
+     * A person id as it may be stored in quarantine: a pseudonym, or else pseudonymised here. A
+     * supplier that says "pseudonymised" but sends raw BSNs must not get them into the lake by way
+     * of its bad rows.
+     */
+    private static Column keptIfPseudonym(Column value, Column alsoKeep) {
+        return when(value.rlike("^[0-9a-f]{64}$").or(alsoKeep), value).otherwise(call_udf(PSEUDONYM_UDF, value));
     }
 
     public static DataType sparkType(String type) {
