@@ -1,5 +1,8 @@
 package nl.buurtsignaal;
 
+import java.nio.file.attribute.PosixFilePermissions;
+import org.apache.spark.sql.Dataset;
+import nl.buurtsignaal.ingest.KeyFile;
 import nl.buurtsignaal.lake.Lake;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -11,9 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +26,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static org.apache.spark.sql.functions.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The real command line on a generated city: generate, ingest, run; every planted case found;
- * no raw BSN anywhere in the lake; bad input gives the contract's exit statuses.
+ * no raw BSN anywhere in the lake; bad input gives the contract's exit statuses; then audit.run
+ * and tracing, erasure (also from history), retention and the key file's permissions.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndTest extends SparkTestBase {
@@ -188,6 +191,20 @@ class EndToEndTest extends SparkTestBase {
                         .anyMatch(f -> f.contains("/silver/provision/")))
                 .count();
         assertEquals(4, careIndicatorsReadingCare, "the check above can see care data in a plan");
+        for (nl.buurtsignaal.config.CatalogueEntry indicator : catalogue.indicators()) {
+            if (!indicator.theme().equals("care_stacking")) {
+                for (String file : sql(indicator.boundSql(java.time.LocalDate.of(2026, 10, 31))).inputFiles()) {
+                    assertFalse(file.contains("/silver/provision/"), indicator.id() + " reads care data: " + file);
+                }
+            }
+        }
+        // Of the silver tables (per address, person, company, object), only silver.provision reads care data.
+        java.util.Map<String, org.apache.spark.sql.Dataset<Row>> silver = new nl.buurtsignaal.conform.Conform(
+                lake(lakeDir), config(), nl.buurtsignaal.cli.Progress.silent()).plan(java.time.LocalDate.of(2026, 10, 31));
+        for (var table : silver.entrySet()) {
+            boolean readsCare = java.util.Arrays.stream(table.getValue().inputFiles()).anyMatch(f -> f.contains("/bronze/care_provision/"));
+            assertEquals(table.getKey().equals("silver.provision"), readsCare, table.getKey());
+        }
     }
 
     @Test
@@ -236,15 +253,113 @@ class EndToEndTest extends SparkTestBase {
         }
     }
 
-    private static String stderrOf(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
+    @Test
+    @Order(9)
+    void auditRunTracesEveryGoldTableToItsDeliveries() {
+        Lake lake = lake(lakeDir);
+        Row run = sql("SELECT run_id, arguments, config_sha256, tables_read, tables_written, status, os_user, "
+                + "finished_at >= started_at FROM audit.run WHERE command = 'run' ORDER BY started_at DESC LIMIT 1").first();
+        assertEquals("succeeded", run.getString(5));
+        assertTrue(run.getList(1).contains("--as-of"));
+        assertEquals(64, run.getString(2).length());
+        assertEquals(System.getProperty("user.name"), run.getString(6));
+        assertTrue(run.getBoolean(7));
+        scala.collection.Map<String, Long> written = run.getMap(4);
+        scala.collection.Map<String, Long> read = run.getMap(3);
+        // gold.signal's current version was written by this run ...
+        assertEquals(lake.version("gold.signal"), written.apply("gold.signal"));
+        // ... from these bronze versions, whose rows name their deliveries, all accepted ones.
+        long brpVersion = read.apply("bronze.brp_residence");
+        List<Row> deliveries = lake.spark().read().format("delta").option("versionAsOf", brpVersion)
+                .load(lake.location("bronze.brp_residence").toString()).select("delivery_id").distinct().collectAsList();
+        assertFalse(deliveries.isEmpty());
+        for (Row d : deliveries) {
+            assertEquals(1L, sql("SELECT count(*) FROM audit.delivery WHERE source = 'brp_residence' AND status = 'accepted' "
+                    + "AND delivery_id = '" + d.getString(0) + "'").first().getLong(0));
         }
-        return captured.toString(StandardCharsets.UTF_8);
+        Row ingest = sql("SELECT run_id, details FROM audit.run WHERE command = 'ingest' ORDER BY started_at LIMIT 1").first();
+        assertEquals(ingest.getString(0), sql("SELECT first(run_id) FROM bronze.brp_residence").first().getString(0),
+                "bronze lineage names the ingest's run");
+        assertTrue(ingest.getString(1).contains("8 accepted"), ingest.getString(1));
+    }
+
+    @Test
+    @Order(10)
+    void eraseByBsnRemovesThePersonFromEveryTableAndFromHistory() throws IOException {
+        Lake lake = lake(lakeDir);
+        // A resident who is also named in a signal's evidence, if there is one; else any resident.
+        Dataset<Row> raw = spark().read().parquet(landing.resolve("brp_residence").toString() + "/*/*.parquet");
+        KeyFile keys = KeyFile.read(key);
+        String bsn = null;
+        String pseudonym = null;
+        for (Row r : raw.select("person_id").distinct().limit(400).collectAsList()) {
+            String p = keys.pseudonymsOf(r.getString(0)).get(0);
+            if (bsn == null || !sql("SELECT 1 FROM gold.signal WHERE instr(evidence, '" + p + "') > 0").isEmpty()) {
+                bsn = r.getString(0);
+                pseudonym = p;
+            }
+        }
+        assertTrue(occurrences(lake, pseudonym) > 0);
+        long versionBefore = lake.version("bronze.brp_residence");
+
+        String erased = bsn;
+        String err = stderrOf(() -> assertEquals(0, cli("erase", "--lake", lakeDir.toString(), "--bsn", erased,
+                "--key-file", key.toString(), "--set", "retention.history_hours=0")));
+        assertTrue(err.contains("erased one person"), err);
+        assertFalse(err.contains(bsn) || err.contains(pseudonym), "the output names no one");
+
+        assertEquals(0, occurrences(lake, pseudonym), "the person is in no table");
+        assertEquals(List.of(), filesContaining(lakeDir, List.of(pseudonym, bsn)), "nor in any file, logs and history included");
+        String finalPseudonym = pseudonym;
+        // Time travel to before the erasure finds nothing of the person: VACUUM removed those files.
+        assertThrows(Exception.class, () -> lake.spark().read().format("delta").option("versionAsOf", versionBefore - 1)
+                .load(lake.location("bronze.brp_residence").toString()).filter(col("person_id").equalTo(finalPseudonym)).count());
+        Row audit = sql("SELECT to_json(struct(*)), details FROM audit.run WHERE command = 'erase'").first();
+        assertTrue(audit.getString(0).contains("--bsn=[redacted]"), audit.getString(0));
+        assertFalse(audit.getString(0).contains(bsn), "the BSN is not in the audit");
+        assertTrue(audit.getString(1).contains("bronze.brp_residence"), audit.getString(1));
+    }
+
+    /** Rows in the whole lake whose person columns equal, or whose text mentions, the pseudonym. */
+    private static long occurrences(Lake lake, String pseudonym) {
+        long n = 0;
+        for (String table : lake.tables()) {
+            Dataset<Row> rows = lake.read(table);
+            org.apache.spark.sql.Column any = lit(false);
+            for (StructField f : rows.schema().fields()) {
+                if (f.dataType().equals(DataTypes.StringType)) {
+                    any = any.or(coalesce(instr(col(f.name()), pseudonym).gt(0), lit(false)));
+                }
+            }
+            n += rows.filter(any).count();
+        }
+        return n;
+    }
+
+    @Test
+    @Order(11)
+    void retentionRemovesRowsThatEndedLongAgo() {
+        Lake lake = lake(lakeDir);
+        long ended = lake.read("bronze.brp_residence").filter(col("valid_to").lt(lit(java.sql.Date.valueOf("2033-01-01")))).count();
+        long open = lake.read("bronze.brp_residence").filter(col("valid_to").isNull()).count();
+        assertTrue(ended > 0 && open > 0);
+        assertEquals(0, cli("retention", "--lake", lakeDir.toString(), "--today", "2040-01-01"));
+        assertEquals(0L, lake.read("bronze.brp_residence").filter(col("valid_to").lt(lit(java.sql.Date.valueOf("2033-01-01")))).count());
+        assertEquals(open, lake.read("bronze.brp_residence").filter(col("valid_to").isNull()).count(), "open periods stay");
+        assertEquals(0L, lake.read("silver.residence").count(), "silver snapshots older than the period go too");
+        assertTrue(lake.read("silver.address").count() > 0, "tables without personal periods are untouched");
+        String details = sql("SELECT details FROM audit.run WHERE command = 'retention'").first().getString(0);
+        assertTrue(details.contains("bronze.brp_residence=" + ended), details);
+    }
+
+    @Test
+    @Order(12)
+    void aKeyFileOthersCanReadIsRefusedBeforeAnythingHappens() throws IOException {
+        Path shared = work.resolve("shared-key.txt");
+        Files.copy(key, shared);
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rw-r--r--"));
+        String err = stderrOf(() -> assertEquals(2, cli("ingest", "--landing", landing.toString(),
+                "--lake", lakeDir.toString(), "--key-file", shared.toString())));
+        assertTrue(err.contains("chmod 600"), err);
     }
 }

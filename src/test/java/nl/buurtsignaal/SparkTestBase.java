@@ -63,4 +63,52 @@ public abstract class SparkTestBase {
         }
         return nl.buurtsignaal.cli.Main.execute(all.toArray(new String[0]));
     }
+
+    /** What an action printed on standard error (the engine's own lines; log4j keeps its stream). */
+    protected static String stderrOf(Runnable action) {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(original);
+        }
+        return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The files under a folder whose bytes contain any of the given strings. */
+    protected static List<String> filesContaining(Path dir, java.util.Collection<String> needles) throws java.io.IOException {
+        List<String> hits = new ArrayList<>();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                String text = new String(java.nio.file.Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+                for (String needle : needles) {
+                    if (text.contains(needle)) {
+                        hits.add(dir.relativize(f) + " contains " + needle.substring(0, 3) + "...");
+                    }
+                }
+            }
+        }
+        return hits;
+    }
+
+    /** Files under a folder holding any of the given nine-digit numbers (raw BSNs) in their bytes. */
+    protected static List<String> filesWithNineDigits(Path dir, java.util.Set<String> numbers) throws java.io.IOException {
+        java.util.regex.Pattern nineDigits = java.util.regex.Pattern.compile("(?<![0-9])[0-9]{9}(?![0-9])");
+        List<String> hits = new ArrayList<>();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                java.util.regex.Matcher m = nineDigits.matcher(
+                        new String(java.nio.file.Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1));
+                while (m.find()) {
+                    if (numbers.contains(m.group())) {
+                        hits.add(dir.relativize(f).toString());
+                        break;
+                    }
+                }
+            }
+        }
+        return hits;
+    }
 }

@@ -57,11 +57,14 @@ final class DemoCommand implements Callable<Integer> {
         Lake opened = options.openLake(config);
         Progress progress = Progress.stderr("demo");
         Engine engine = new Engine(opened, config, progress);
-        List<Ingest.Outcome> outcomes = engine.ingest(landing, key, Main.newRunId());
-        if (outcomes.stream().anyMatch(o -> !o.accepted())) {
-            throw new EngineException("the sample has a rejected delivery: see audit.delivery");
-        }
-        engine.run(asOf);
+        options.audited(opened, config, "demo", true, audit -> {
+            List<Ingest.Outcome> outcomes = engine.ingest(landing, key, audit.runId());
+            if (outcomes.stream().anyMatch(o -> !o.accepted())) {
+                throw new EngineException("the sample has a rejected delivery: see audit.delivery");
+            }
+            engine.run(asOf);
+            return Main.OK;
+        });
         printSummary(opened, lakeDir, asOf, landing, new PrintStream(System.out, true, StandardCharsets.UTF_8));
         progress.info("demo finished");
         return Main.OK;

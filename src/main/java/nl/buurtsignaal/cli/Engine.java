@@ -7,6 +7,7 @@ import nl.buurtsignaal.indicators.CatalogueRunner;
 import nl.buurtsignaal.ingest.Ingest;
 import nl.buurtsignaal.ingest.KeyFile;
 import nl.buurtsignaal.lake.Lake;
+import nl.buurtsignaal.lake.SparkSessions;
 import nl.buurtsignaal.scoring.Scoring;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -50,6 +51,7 @@ public final class Engine {
         String methodVersion = methodVersion(catalogue);
         progress.stages(5);
         lake.registerAll();
+        SparkSessions.fitCodegen(lake.spark(), config, lake.bytes("bronze"));
 
         // The catalogue's SQL is checked first, against the planned silver tables (analysis only),
         // so that a broken entry stops the run before any Spark job.
@@ -74,7 +76,10 @@ public final class Engine {
                 .filter(col("buurt_code").isNotNull()).distinct();
         long minDenominator = (long) config.number("publication.min_denominator", 50);
         double prior = config.number("scoring.shrinkage_prior_denominator", 50);
-        Dataset<Row> indicators = Scoring.indicators(runner.indicatorCounts(asOf), buurten, asOf, minDenominator, prior);
+        // The indicator queries run once: shrinkage and the robust z-scores read their small result
+        // (one row per neighbourhood and indicator) several times, and would otherwise re-run them.
+        Dataset<Row> counts = runner.indicatorCounts(asOf).localCheckpoint();
+        Dataset<Row> indicators = Scoring.indicators(counts, buurten, asOf, minDenominator, prior);
         lake.replaceAsOf(INDICATOR, asOf, indicators.repartition(1));
         Dataset<Row> written = lake.read(INDICATOR).filter(col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf))));
         long indicatorRows = written.count();

@@ -3,6 +3,7 @@ package nl.buurtsignaal.cli;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.ingest.Ingest;
 import nl.buurtsignaal.ingest.KeyFile;
+import nl.buurtsignaal.lake.Lake;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,10 +34,14 @@ final class IngestCommand implements Callable<Integer> {
         }
         KeyFile.read(keyFile); // fail on a bad key file before Spark starts
         Progress progress = Progress.stderr("ingest");
-        Engine engine = new Engine(options.openLake(config), config, progress);
-        List<Ingest.Outcome> outcomes = engine.ingest(landing, keyFile, Main.newRunId());
-        long rejected = outcomes.stream().filter(o -> !o.accepted()).count();
-        progress.info(outcomes.size() + " deliveries: " + (outcomes.size() - rejected) + " accepted, " + rejected + " rejected");
-        return rejected > 0 ? Main.REJECTED : Main.OK;
+        Lake lake = options.openLake(config);
+        return options.audited(lake, config, "ingest", true, audit -> {
+            List<Ingest.Outcome> outcomes = new Engine(lake, config, progress).ingest(landing, keyFile, audit.runId());
+            long rejected = outcomes.stream().filter(o -> !o.accepted()).count();
+            String summary = outcomes.size() + " deliveries: " + (outcomes.size() - rejected) + " accepted, " + rejected + " rejected";
+            progress.info(summary);
+            audit.details(summary);
+            return rejected > 0 ? Main.REJECTED : Main.OK;
+        });
     }
 }

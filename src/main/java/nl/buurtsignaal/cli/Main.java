@@ -3,6 +3,8 @@ package nl.buurtsignaal.cli;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.ingest.DeliveryRejected;
 import nl.buurtsignaal.lake.Lake;
+import nl.buurtsignaal.lake.RunAudit;
+import nl.buurtsignaal.lake.WriterLock;
 import nl.buurtsignaal.lake.SparkSessions;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -19,12 +21,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.ToIntFunction;
 
 /** {@code bin/buurtsignaal}: the engine's command line (contract section 6). */
 @Command(name = "buurtsignaal", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Neighbourhood risk indicators and address-level signals on Spark and Delta Lake.",
         subcommands = {IngestCommand.class, RunCommand.class, SqlCommand.class, GenerateCommand.class,
-                DemoCommand.class, PublishCommand.class, DocsCommand.class, CommandLine.HelpCommand.class})
+                DemoCommand.class, PublishCommand.class, EraseCommand.class, RetentionCommand.class, DocsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILURE = 1;
@@ -33,6 +36,9 @@ public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The current command's arguments, for audit.run. */
+    private static List<String> arguments = List.of();
 
     @Override
     public Integer call() {
@@ -46,6 +52,7 @@ public final class Main implements Callable<Integer> {
 
     /** Runs one command and returns its exit status; never calls System.exit (tests call this). */
     public static int execute(String... args) {
+        arguments = List.of(args);
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UsageException) {
@@ -62,10 +69,17 @@ public final class Main implements Callable<Integer> {
             }
             // An unexpected failure: one line naming its kind; the stack trace only with --verbose,
             // since Spark's messages can quote row values.
+            if (isConcurrentWrite(e)) {
+                System.err.println("buurtsignaal: another process changed the lake at the same time ("
+                        + e.getClass().getSimpleName() + "); this command's last write did not land: run it again");
+                return FAILURE;
+            }
             System.err.println("buurtsignaal: failed: " + e.getClass().getSimpleName()
-                    + (Options.verbose ? ": " + CommandLine.Help.Ansi.OFF.string(String.valueOf(e.getMessage())) : " (run with --verbose for details)"));
+                    + (Options.verbose ? ": " + masked(String.valueOf(e.getMessage())) : " (run with --verbose for details)"));
             if (Options.verbose) {
-                e.printStackTrace();
+                java.io.StringWriter trace = new java.io.StringWriter();
+                e.printStackTrace(new java.io.PrintWriter(trace));
+                System.err.print(masked(trace.toString()));
             }
             return FAILURE;
         });
@@ -75,6 +89,22 @@ public final class Main implements Callable<Integer> {
             return USAGE;
         });
         return cli.execute(args);
+    }
+
+    /** Nine digits in a row, the shape of a BSN, masked wherever the engine prints a foreign message. */
+    public static String masked(String text) {
+        return text.replaceAll("(?<![0-9])[0-9]{9}(?![0-9])", "[9 digits]");
+    }
+
+    /** Delta's optimistic concurrency refused a commit because another writer committed first. */
+    static boolean isConcurrentWrite(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.delta.exceptions.DeltaConcurrentModificationException
+                    || t instanceof java.util.ConcurrentModificationException && t.getClass().getName().startsWith("io.delta")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Options every lake command shares. */
@@ -112,6 +142,33 @@ public final class Main implements Callable<Integer> {
 
         Lake openLake(EngineConfig config) {
             return new Lake(spark(config), lakePath(config));
+        }
+
+        /**
+         * Runs a command's work on the lake under audit.run, and for a command that changes the lake
+         * under the lake's writer lock. The audit row is written also when the work fails.
+         */
+        int audited(Lake lake, EngineConfig config, String command, boolean writes, ToIntFunction<RunAudit> work) {
+            try (WriterLock lock = writes ? lake.lockForWriting(m -> System.err.println("buurtsignaal: " + m)) : null) {
+                RunAudit audit = new RunAudit(lake, newRunId(), command, arguments, config.hash());
+                int code;
+                try {
+                    code = work.applyAsInt(audit);
+                } catch (RuntimeException e) {
+                    finishQuietly(audit, "failed: " + e.getClass().getSimpleName());
+                    throw e;
+                }
+                audit.finish(code == OK ? "succeeded" : code == REJECTED ? "succeeded, deliveries rejected" : "exit " + code);
+                return code;
+            }
+        }
+
+        private static void finishQuietly(RunAudit audit, String status) {
+            try {
+                audit.finish(status);
+            } catch (RuntimeException e) {
+                System.err.println("buurtsignaal: audit.run could not be written: " + e.getClass().getSimpleName());
+            }
         }
 
         /** The lake of a command that reads one: a missing lake is a usage error, before Spark starts. */

@@ -34,6 +34,16 @@ final class PublishCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         EngineConfig config = options.config();
         Lake lake = options.openExistingLake(config);
+        return options.audited(lake, config, "publish", false, audit -> {
+            try {
+                return publish(lake, config, audit);
+            } catch (IOException e) {
+                throw new EngineException("cannot write to " + out);
+            }
+        });
+    }
+
+    private int publish(Lake lake, EngineConfig config, nl.buurtsignaal.lake.RunAudit audit) throws IOException {
         if (!lake.exists(Engine.INDICATOR) || !lake.exists(Engine.BUURT)) {
             throw new UsageException("no indicators in the lake: run 'run --as-of " + asOf + "' first");
         }
@@ -49,8 +59,10 @@ final class PublishCommand implements Callable<Integer> {
             SqlCommand.write(SqlCommand.flattened(export), ',', file);
         }
         export.coalesce(1).write().mode("overwrite").parquet(out.resolve(base + ".parquet").toString());
-        Progress.stderr("publish").info("wrote " + csv + " and " + base + ".parquet (" + export.count() + " rows, "
-                + export.filter("suppressed").count() + " suppressed)");
+        String summary = "wrote " + csv + " and " + base + ".parquet (" + export.count() + " rows, "
+                + export.filter("suppressed").count() + " suppressed)";
+        Progress.stderr("publish").info(summary);
+        audit.details(summary);
         return Main.OK;
     }
 }

@@ -2,6 +2,7 @@ package nl.buurtsignaal.cli;
 
 import nl.buurtsignaal.config.Catalogue;
 import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.lake.Lake;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,8 +24,12 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         EngineConfig config = options.config();
         Catalogue.load(config); // a broken catalogue fails before Spark starts
-        Engine engine = new Engine(options.openExistingLake(config), config, Progress.stderr("run"));
-        engine.run(asOf);
-        return Main.OK;
+        Lake lake = options.openExistingLake(config);
+        return options.audited(lake, config, "run", true, audit -> {
+            Engine.RunResult result = new Engine(lake, config, Progress.stderr("run")).run(asOf);
+            audit.details("as_of " + asOf + ": " + result.signals() + " signals, " + result.indicatorRows()
+                    + " indicator rows, " + result.flagged() + " flagged, method " + result.methodVersion());
+            return Main.OK;
+        });
     }
 }

@@ -44,16 +44,18 @@ final class SqlCommand implements Callable<Integer> {
         };
         EngineConfig config = options.config();
         Lake lake = options.openExistingLake(config);
-        lake.registerAll();
-        Dataset<Row> result;
-        try {
-            result = lake.spark().sql(query);
-            result.schema();
-        } catch (Exception e) { // Spark's AnalysisException is a checked exception thrown from Scala
-            throw new UsageException("query error: " + nl.buurtsignaal.indicators.CatalogueRunner.firstLineOf(e.getMessage()));
-        }
-        write(flattened(result), separator, new PrintStream(System.out, false, StandardCharsets.UTF_8));
-        return Main.OK;
+        return options.audited(lake, config, "sql", false, audit -> {
+            lake.registerAll();
+            Dataset<Row> result;
+            try {
+                result = lake.spark().sql(query);
+                result.schema();
+            } catch (Exception e) { // Spark's AnalysisException is a checked exception thrown from Scala
+                throw new UsageException("query error: " + nl.buurtsignaal.indicators.CatalogueRunner.firstLineOf(e.getMessage()));
+            }
+            write(flattened(result), separator, new PrintStream(System.out, false, StandardCharsets.UTF_8));
+            return Main.OK;
+        });
     }
 
     /** Arrays, maps and structs as JSON text, so that every field is one csv value. */

@@ -5,6 +5,7 @@ import nl.buurtsignaal.cli.UsageException;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.lake.AuditTables;
 import nl.buurtsignaal.lake.Lake;
+import nl.buurtsignaal.lake.SparkSessions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -96,6 +97,7 @@ public final class Ingest {
             }
         }
         progress.stages(pending.size());
+        SparkSessions.fitCodegen(lake.spark(), config, pending.stream().mapToLong(Lake::bytesUnder).sum());
         if (pending.isEmpty()) {
             progress.info("nothing new in " + landing + " (" + seen.size() + " deliveries already in the lake)");
         }

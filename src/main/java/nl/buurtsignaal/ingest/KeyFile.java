@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The secret keys of contract section 3: one {@code key_id:base64(secret)} per line, the first
@@ -31,6 +33,7 @@ public final class KeyFile {
         if (!Files.isRegularFile(file)) {
             throw new UsageException("key file not found: " + file);
         }
+        refuseIfShared(file);
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -69,12 +72,34 @@ public final class KeyFile {
         return new KeyFile(keys, keys.keySet().iterator().next());
     }
 
+    /** A key readable by group or others is a key that has leaked: refused before it is read. */
+    private static void refuseIfShared(Path file) {
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException e) {
+            return; // no POSIX permissions on this file system: nothing to check
+        } catch (IOException e) {
+            throw new UsageException("key file cannot be read: " + file);
+        }
+        for (PosixFilePermission p : permissions) {
+            if (p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_")) {
+                throw new UsageException("key file " + file + " is accessible to group or others; make it private first: chmod 600 " + file);
+            }
+        }
+    }
+
     public String currentKeyId() {
         return currentKeyId;
     }
 
     public boolean has(String keyId) {
         return keys.containsKey(keyId);
+    }
+
+    /** A BSN's pseudonym under every key of the file (data ingested under an older key has the old one). */
+    public List<String> pseudonymsOf(String bsn) {
+        return keys.values().stream().map(secret -> new Pseudonymiser(secret.clone()).person(bsn)).distinct().toList();
     }
 
     /** The current key, for pseudonymising raw deliveries. */

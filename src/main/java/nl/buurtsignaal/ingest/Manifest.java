@@ -55,6 +55,15 @@ public record Manifest(
      * Reads and checks a manifest. Every problem is a {@link DeliveryRejected} whose message names
      * the field, never a value that could identify a person.
      */
+    /** Whether Java knows the encoding; an illegal name (found by the fuzz test) is simply unknown. */
+    private static boolean isKnownCharset(String name) {
+        try {
+            return java.nio.charset.Charset.isSupported(name);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     public static Manifest read(Path deliveryDir, String expectedSource) {
         Path file = deliveryDir.resolve(FILE_NAME);
         if (!Files.isRegularFile(file)) {
@@ -108,7 +117,7 @@ public record Manifest(
             } catch (IllegalArgumentException e) {
                 throw new DeliveryRejected("manifest malformed: csv.date_format is not a date pattern");
             }
-            if (!java.nio.charset.Charset.isSupported(encoding)) {
+            if (!isKnownCharset(encoding)) {
                 throw new DeliveryRejected("manifest malformed: csv.encoding '" + safe(encoding) + "' is not known");
             }
         }

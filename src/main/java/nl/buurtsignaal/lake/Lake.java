@@ -81,15 +81,32 @@ public final class Lake {
         return DeltaTable.forPath(spark, location(table).toString());
     }
 
+    /** The table's latest Delta version, -1 when it does not exist: read from the log's file names, no Spark job. */
     public long version(String table) {
-        if (!exists(table)) {
+        Path log = location(table).resolve("_delta_log");
+        if (!Files.isDirectory(log)) {
             return -1;
         }
-        return deltaTable(table).history(1).select("version").first().getLong(0);
+        try (Stream<Path> files = Files.list(log)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("\\d{20}\\.json"))
+                    .mapToLong(n -> Long.parseLong(n.substring(0, 20))).max().orElse(-1);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + log, e);
+        }
     }
 
-    /** Registers every Delta table found under the lake root in the session catalog. */
-    public List<String> registerAll() {
+    /** Every table of the lake with its latest Delta version. */
+    public java.util.SortedMap<String, Long> versions() {
+        java.util.SortedMap<String, Long> versions = new java.util.TreeMap<>();
+        for (String table : tables()) {
+            versions.put(table, version(table));
+        }
+        return versions;
+    }
+
+    /** The names of every Delta table under the lake root. */
+    public List<String> tables() {
         List<String> tables = new ArrayList<>();
         for (String schema : SCHEMAS) {
             Path dir = root.resolve(schema);
@@ -103,6 +120,39 @@ public final class Lake {
                 throw new IllegalStateException("cannot list lake folder " + dir, e);
             }
         }
+        return tables;
+    }
+
+    /**
+     * One writer at a time: commands that change the lake hold this lock for their whole duration.
+     * A second ingest started alongside waits, then finds the deliveries already in the lake. The
+     * operating system releases the lock when the process ends in any way, also by SIGKILL. (On
+     * HDFS or S3 this local lock does not apply; Delta's optimistic concurrency then refuses the
+     * losing commit instead.)
+     */
+    public WriterLock lockForWriting(java.util.function.Consumer<String> onWait) {
+        return WriterLock.acquire(root, onWait);
+    }
+
+    /** Bytes on storage under one schema of the lake, history included: a cheap measure of input size. */
+    public long bytes(String schema) {
+        return Lake.bytesUnder(root.resolve(schema));
+    }
+
+    public static long bytesUnder(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + dir, e);
+        }
+    }
+
+    /** Registers every Delta table found under the lake root in the session catalog. */
+    public List<String> registerAll() {
+        List<String> tables = tables();
         tables.forEach(this::register);
         if (tables.contains("gold.buurt_indicator")) {
             // The trend of every indicator against the previous as_of in the lake; a view, so it

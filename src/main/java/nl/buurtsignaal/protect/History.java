@@ -1,0 +1,29 @@
+package nl.buurtsignaal.protect;
+
+import nl.buurtsignaal.cli.Progress;
+import nl.buurtsignaal.lake.Lake;
+
+import java.util.List;
+
+/** Delta history: removed rows stay in older table versions until VACUUM deletes their files. */
+final class History {
+    /** Delta's own safety minimum; a shorter period is allowed only when configured on purpose. */
+    static final double DELTA_DEFAULT_HOURS = 168;
+
+    private History() {
+    }
+
+    /** VACUUM: deletes the files no table version of the last {@code hours} hours needs. */
+    static void vacuum(Lake lake, List<String> tables, double hours, Progress progress) {
+        if (tables.isEmpty()) {
+            return;
+        }
+        if (hours < DELTA_DEFAULT_HOURS) {
+            lake.spark().conf().set("spark.databricks.delta.retentionDurationCheck.enabled", "false");
+        }
+        for (String table : tables) {
+            lake.deltaTable(table).vacuum(hours);
+        }
+        progress.info("history older than " + hours + " hours removed from " + tables.size() + " tables (VACUUM)");
+    }
+}

@@ -1,0 +1,98 @@
+package nl.buurtsignaal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/** Hand-made csv deliveries with a correct manifest, to be broken on purpose by the tests. */
+final class Deliveries {
+    private Deliveries() {
+    }
+
+    /** A delivery under construction: one csv file by default. */
+    static final class Delivery {
+        final Path dir;
+        final String source;
+        final String deliveryId;
+        String kind = "full";
+        String identifiers = "raw";
+        String keyId;
+        final List<String[]> files = new ArrayList<>(); // name, content
+
+        Delivery(Path landing, String source, String deliveryId) {
+            this.dir = landing.resolve(source).resolve(deliveryId);
+            this.source = source;
+            this.deliveryId = deliveryId;
+        }
+
+        Delivery kind(String kind) {
+            this.kind = kind;
+            return this;
+        }
+
+        Delivery pseudonymised(String keyId) {
+            this.identifiers = "pseudonymised";
+            this.keyId = keyId;
+            return this;
+        }
+
+        Delivery file(String name, String header, String... rows) {
+            files.add(new String[]{name, header + "\n" + String.join("\n", rows) + (rows.length > 0 ? "\n" : "")});
+            return this;
+        }
+
+        /** Writes the files and a manifest that matches them. */
+        Path write() throws IOException {
+            Files.createDirectories(dir);
+            StringBuilder listed = new StringBuilder();
+            for (String[] f : files) {
+                Path file = dir.resolve(f[0]);
+                Files.writeString(file, f[1], StandardCharsets.UTF_8);
+                long rows = f[1].lines().count() - 1;
+                listed.append(listed.length() == 0 ? "" : ",").append("{\"name\":\"").append(f[0]).append("\",\"rows\":")
+                        .append(rows).append(",\"sha256\":\"").append(sha256(file)).append("\"}");
+            }
+            Files.writeString(dir.resolve("_manifest.json"), "{\"source\":\"" + source + "\",\"delivery_id\":\"" + deliveryId
+                    + "\",\"extracted_at\":\"2026-11-01T02:00:00Z\",\"format\":\"csv\",\"kind\":\"" + kind
+                    + "\",\"identifiers\":\"" + identifiers + "\"" + (keyId == null ? "" : ",\"key_id\":\"" + keyId + "\"")
+                    + ",\"files\":[" + listed + "]}");
+            return dir;
+        }
+    }
+
+    static Delivery delivery(Path landing, String source, String deliveryId) {
+        return new Delivery(landing, source, deliveryId);
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A valid BSN (passes the eleven-test) near 100000000 + 100·n, for test rows. */
+    static String bsn(int n) {
+        for (int candidate = 100_000_000 + n * 100; ; candidate++) {
+            String s = Integer.toString(candidate);
+            if (nl.buurtsignaal.ingest.Sources.isBsn(s)) {
+                return s;
+            }
+        }
+    }
+
+    static void privateKeyFile(Path file, String keyId) throws IOException {
+        Files.writeString(file, keyId + ":" + java.util.Base64.getEncoder().encodeToString(
+                "a test key of thirty-two bytes!!".getBytes(StandardCharsets.US_ASCII)) + "\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+}
