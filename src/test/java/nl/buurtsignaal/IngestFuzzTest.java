@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class IngestFuzzTest extends SparkTestBase {
     static final String HEADER = "person_id,valid_from,valid_to,address_id,birth_year,status";
 
-    @Property(tries = 12, seed = "20261122")
+    @Property(tries = 10, seed = "20261122")
     void everyCsvRowIsLandedQuarantinedOrTheDeliveryRejected(@ForAll("csvRows") List<String> rows) throws IOException {
         Path work = Files.createTempDirectory("fuzz");
         Path landing = work.resolve("landing");

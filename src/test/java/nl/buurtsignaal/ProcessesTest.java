@@ -78,10 +78,15 @@ class ProcessesTest extends SparkTestBase {
 
     @Test
     void twoIngestsStartedTogetherLandEveryDeliveryOnce() throws Exception {
+        // Three of the eight sources keep the test short; the property is the same.
+        Path three = work.resolve("three-sources");
+        for (String source : List.of("bag_address", "woz_value", "brk_transfer")) {
+            copyTree(landing.resolve(source), three.resolve(source));
+        }
         Path shared = work.resolve("shared-lake");
-        Process first = start(work.resolve("first.log"), "ingest", "--landing", landing.toString(), "--lake", shared.toString(),
+        Process first = start(work.resolve("first.log"), "ingest", "--landing", three.toString(), "--lake", shared.toString(),
                 "--key-file", key.toString());
-        Process second = start(work.resolve("second.log"), "ingest", "--landing", landing.toString(), "--lake", shared.toString(),
+        Process second = start(work.resolve("second.log"), "ingest", "--landing", three.toString(), "--lake", shared.toString(),
                 "--key-file", key.toString());
         assertTrue(first.waitFor(5, TimeUnit.MINUTES) && second.waitFor(5, TimeUnit.MINUTES));
         String logs = Files.readString(work.resolve("first.log")) + Files.readString(work.resolve("second.log"));
@@ -91,12 +96,25 @@ class ProcessesTest extends SparkTestBase {
         assertTrue(logs.contains("nothing new"), "the second found every delivery landed: " + logs);
         assertFalse(logs.contains("\tat "), "no stack trace");
         Lake lake = lake(shared);
-        assertEquals(8L, lake.read("audit.delivery").count());
-        assertEquals(8L, lake.read("audit.delivery").select("source", "delivery_id").distinct().count());
+        assertEquals(3L, lake.read("audit.delivery").count());
+        assertEquals(3L, lake.read("audit.delivery").select("source", "delivery_id").distinct().count());
         assertEquals(2L, lake.read("audit.run").filter("command = 'ingest' AND status = 'succeeded'").count());
         for (String table : lake.tables()) {
             if (table.startsWith("bronze.")) {
                 assertEquals(0, lake.version(table), table + " was written once");
+            }
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
             }
         }
     }
