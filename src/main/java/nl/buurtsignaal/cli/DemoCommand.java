@@ -62,7 +62,9 @@ final class DemoCommand implements Callable<Integer> {
             if (outcomes.stream().anyMatch(o -> !o.accepted())) {
                 throw new EngineException("the sample has a rejected delivery: see audit.delivery");
             }
-            engine.run(asOf);
+            Engine.RunResult result = engine.run(asOf);
+            audit.details(outcomes.size() + " deliveries accepted; as_of " + asOf + ": " + result.signals() + " signals, "
+                    + result.flagged() + " flagged");
             return Main.OK;
         });
         printSummary(opened, lakeDir, asOf, landing, new PrintStream(System.out, true, StandardCharsets.UTF_8));

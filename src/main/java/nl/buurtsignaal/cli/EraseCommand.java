@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "erase", mixinStandardHelpOptions = true,
-        description = {"Erase one person from every table of the lake (AVG article 17), then from Delta history",
-                "by VACUUM once retention.history_hours have passed. Give the person's pseudonym, or the BSN",
-                "with the key file: the BSN is hashed here and never stored. '--bsn -' reads it from standard input."})
+        description = "Erase one person from every table of the lake (AVG article 17), then from Delta history "
+                + "by VACUUM once retention.history_hours have passed. Give the person's pseudonym, or the BSN "
+                + "with the key file: the BSN is hashed here and never stored. '--bsn -' reads it from standard input.")
 final class EraseCommand implements Callable<Integer> {
     @Mixin
     Main.Options options;

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "retention", mixinStandardHelpOptions = true,
-        description = {"Remove residence periods, enforcement cases and care provisions that ended longer ago than",
-                "retention.years (conf/), and silver snapshots that old; then VACUUM after retention.history_hours."})
+        description = "Remove residence periods, enforcement cases and care provisions that ended longer ago than "
+                + "retention.years (conf/), and silver snapshots that old; then VACUUM after retention.history_hours.")
 final class RetentionCommand implements Callable<Integer> {
     @Mixin
     Main.Options options;
