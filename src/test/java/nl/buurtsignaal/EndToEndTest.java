@@ -362,4 +362,18 @@ class EndToEndTest extends SparkTestBase {
                 "--lake", lakeDir.toString(), "--key-file", shared.toString())));
         assertTrue(err.contains("chmod 600"), err);
     }
+
+    @Test
+    @Order(13)
+    void badInputToTheProtectionCommandsIsAUsageErrorThatNamesNoOne() {
+        String err = stderrOf(() -> assertEquals(2, cli("erase", "--lake", lakeDir.toString(), "--pseudonym", "not-hex-123456782")));
+        assertTrue(err.contains("64 lower-case hex digits") && !err.contains("123456782"), err);
+        err = stderrOf(() -> assertEquals(2, cli("erase", "--lake", lakeDir.toString(), "--bsn", "123456789", "--key-file", key.toString())));
+        assertTrue(err.contains("not a valid BSN") && !err.contains("123456789"), err);
+        err = stderrOf(() -> assertEquals(2, cli("erase", "--lake", lakeDir.toString(), "--bsn", "123456782")));
+        assertTrue(err.contains("needs --key-file"), err);
+        assertEquals(2, cli("erase", "--lake", lakeDir.toString()), "a person is required");
+        err = stderrOf(() -> assertEquals(2, cli("retention", "--lake", lakeDir.toString(), "--set", "codegen.mode=sometimes")));
+        assertTrue(err.contains("codegen.mode must be auto, on or off"), err);
+    }
 }

@@ -99,8 +99,7 @@ public final class Main implements Callable<Integer> {
     /** Delta's optimistic concurrency refused a commit because another writer committed first. */
     static boolean isConcurrentWrite(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof io.delta.exceptions.DeltaConcurrentModificationException
-                    || t instanceof java.util.ConcurrentModificationException && t.getClass().getName().startsWith("io.delta")) {
+            if (t instanceof io.delta.exceptions.DeltaConcurrentModificationException) {
                 return true;
             }
         }
@@ -176,7 +175,10 @@ public final class Main implements Callable<Integer> {
             if (!lakePath(config).toFile().isDirectory()) {
                 throw new UsageException("lake not found: " + lakePath(config) + " (run ingest first)");
             }
-            return openLake(config);
+            Lake lake = openLake(config);
+            // sql, publish, erase and retention on a small lake run without code generation too.
+            SparkSessions.fitCodegen(lake.spark(), config, lake.bytes("bronze"));
+            return lake;
         }
     }
 

@@ -1,6 +1,5 @@
 package nl.buurtsignaal.protect;
 
-import io.delta.tables.DeltaTable;
 import nl.buurtsignaal.cli.Progress;
 import nl.buurtsignaal.lake.Lake;
 import org.apache.spark.sql.Dataset;

@@ -18,11 +18,18 @@ final class History {
         if (tables.isEmpty()) {
             return;
         }
+        // A period shorter than Delta's minimum is allowed for this VACUUM only, as configured.
+        String check = "spark.databricks.delta.retentionDurationCheck.enabled";
+        String before = lake.spark().conf().get(check, "true");
         if (hours < DELTA_DEFAULT_HOURS) {
-            lake.spark().conf().set("spark.databricks.delta.retentionDurationCheck.enabled", "false");
+            lake.spark().conf().set(check, "false");
         }
-        for (String table : tables) {
-            lake.deltaTable(table).vacuum(hours);
+        try {
+            for (String table : tables) {
+                lake.deltaTable(table).vacuum(hours);
+            }
+        } finally {
+            lake.spark().conf().set(check, before);
         }
         progress.info("history older than " + hours + " hours removed from " + tables.size() + " tables (VACUUM)");
     }

@@ -1,6 +1,5 @@
 package nl.buurtsignaal.protect;
 
-import io.delta.tables.DeltaTable;
 import nl.buurtsignaal.cli.Progress;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.lake.Lake;
@@ -72,7 +71,7 @@ public final class Retention {
         }
         long n = lake.read(table).filter(condition).count();
         if (n > 0) {
-            DeltaTable.forPath(lake.spark(), lake.location(table).toString()).delete(condition);
+            lake.deltaTable(table).delete(condition);
             removed.put(table, n);
         }
     }
