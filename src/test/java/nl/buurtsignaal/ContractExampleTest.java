@@ -60,6 +60,15 @@ class ContractExampleTest extends SparkTestBase {
         assertEquals(expected("indicators.csv"), actual);
     }
 
+    @Test
+    void theBenchsDuckDbPeerComputesTheSameRows() {
+        nl.buurtsignaal.bench.Bench.Check check = nl.buurtsignaal.bench.Bench.crossCheck(lake(lakeDir), config(),
+                java.time.LocalDate.of(2026, 10, 31));
+        assertEquals(List.of(), check.examples());
+        assertEquals(check.engineSignals(), check.duckdbSignals());
+        org.junit.jupiter.api.Assertions.assertTrue(check.equal() && check.engineSignals() > 0, check.toString());
+    }
+
     private static TreeSet<String> expected(String file) throws IOException {
         List<String> lines = Files.readAllLines(EXAMPLE.resolve("expected").resolve(file));
         TreeSet<String> rows = new TreeSet<>();

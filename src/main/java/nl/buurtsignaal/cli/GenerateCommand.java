@@ -72,25 +72,31 @@ final class GenerateCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         EngineConfig config = EngineConfig.load(EngineConfig.defaultConfDir(), conf, List.of());
-        Path keyFile = out.resolve(KEY_FILE);
-        writeSyntheticKey(keyFile, seed);
-        KeyFile keys = KeyFile.read(keyFile);
         Progress progress = Progress.stderr("generate");
-        CityGenerator generator = new CityGenerator(
-                new CityGenerator.Options(out, persons, seed, asOf, allParquet, rowsPerFile, plants),
-                readBuurten(config.path("reference_buurten", "reference/buurten.csv"), seed),
-                keys.currentPseudonymiser(), keys.currentKeyId(), progress);
-        CityGenerator.Summary summary = generator.generate();
-
-        ObjectNode info = new ObjectMapper().createObjectNode();
-        info.put("as_of", asOf.toString());
-        info.put("persons", persons);
-        info.put("seed", seed);
-        info.put("key_file", KEY_FILE);
-        info.put("note", "Synthetic data made by 'buurtsignaal generate'. The key is derived from the seed: no secret.");
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve(INFO_FILE).toFile(), info);
+        CityGenerator.Summary summary = writeCity(new CityGenerator.Options(out, persons, seed, asOf, allParquet,
+                rowsPerFile, plants), config, progress);
         progress.info("wrote " + summary.rows() + " rows, " + summary.plantedCases() + " planted cases, to " + out);
         return Main.OK;
+    }
+
+    /** Writes the city, its synthetic key and its {@value #INFO_FILE} into an empty folder. */
+    static CityGenerator.Summary writeCity(CityGenerator.Options options, EngineConfig config, Progress progress)
+            throws IOException {
+        Path keyFile = options.out().resolve(KEY_FILE);
+        writeSyntheticKey(keyFile, options.seed());
+        KeyFile keys = KeyFile.read(keyFile);
+        CityGenerator generator = new CityGenerator(options,
+                readBuurten(config.path("reference_buurten", "reference/buurten.csv"), options.seed()),
+                keys.currentPseudonymiser(), keys.currentKeyId(), progress);
+        CityGenerator.Summary summary = generator.generate();
+        ObjectNode info = new ObjectMapper().createObjectNode();
+        info.put("as_of", options.asOf().toString());
+        info.put("persons", options.persons());
+        info.put("seed", options.seed());
+        info.put("key_file", KEY_FILE);
+        info.put("note", "Synthetic data made by 'buurtsignaal generate'. The key is derived from the seed: no secret.");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.out().resolve(INFO_FILE).toFile(), info);
+        return summary;
     }
 
     /** The synthetic key: derived from the seed, so that the same seed gives the same landing zone. */

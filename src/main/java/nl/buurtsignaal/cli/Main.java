@@ -27,7 +27,7 @@ import java.util.function.ToIntFunction;
 @Command(name = "buurtsignaal", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Neighbourhood risk indicators and address-level signals on Spark and Delta Lake.",
         subcommands = {IngestCommand.class, RunCommand.class, SqlCommand.class, GenerateCommand.class,
-                DemoCommand.class, PublishCommand.class, EraseCommand.class, RetentionCommand.class, DocsCommand.class, CommandLine.HelpCommand.class})
+                DemoCommand.class, BenchCommand.class, PublishCommand.class, EraseCommand.class, RetentionCommand.class, DocsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILURE = 1;
@@ -106,12 +106,9 @@ public final class Main implements Callable<Integer> {
         return false;
     }
 
-    /** Options every lake command shares. */
-    public static class Options {
+    /** Settings options every command that starts Spark shares. */
+    public static class ConfigOptions {
         static boolean verbose;
-
-        @Option(names = "--lake", paramLabel = "DIR", description = "The Delta lake (default: 'lake' in the configuration).")
-        Path lake;
 
         @Option(names = "--conf", paramLabel = "FILE", description = "A YAML file whose settings override conf/buurtsignaal.yaml.")
         Path conf;
@@ -128,15 +125,21 @@ public final class Main implements Callable<Integer> {
             return EngineConfig.load(EngineConfig.defaultConfDir(), conf, settings);
         }
 
-        Path lakePath(EngineConfig config) {
-            return lake != null ? lake : config.path("lake", "../lake");
-        }
-
         SparkSession spark(EngineConfig config) {
             Configurator.setLevel("org.apache.spark", verbose ? Level.INFO : Level.WARN);
             Configurator.setLevel("io.delta", verbose ? Level.INFO : Level.WARN);
             Configurator.setRootLevel(verbose ? Level.INFO : Level.WARN);
             return SparkSessions.getOrCreate(config);
+        }
+    }
+
+    /** Options every lake command shares. */
+    public static class Options extends ConfigOptions {
+        @Option(names = "--lake", paramLabel = "DIR", description = "The Delta lake (default: 'lake' in the configuration).")
+        Path lake;
+
+        Path lakePath(EngineConfig config) {
+            return lake != null ? lake : config.path("lake", "../lake");
         }
 
         Lake openLake(EngineConfig config) {

@@ -39,7 +39,12 @@ public record CatalogueEntry(
 
     /** The SQL with every {@code ${name}} replaced by its parameter as a SQL literal. */
     public String boundSql(LocalDate asOf) {
-        Matcher matcher = PLACEHOLDER.matcher(sql);
+        return bind(sql, asOf);
+    }
+
+    /** Any SQL text with this entry's parameters and as_of in place of its placeholders. */
+    public String bind(String text, LocalDate asOf) {
+        Matcher matcher = PLACEHOLDER.matcher(text);
         StringBuilder out = new StringBuilder();
         while (matcher.find()) {
             String name = matcher.group(1);

@@ -14,15 +14,27 @@ public final class SparkSessions {
         SparkSession.Builder builder = SparkSession.builder()
                 .appName("buurtsignaal")
                 .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-                .config("spark.hadoop.fs.file.impl", LocalFiles.FileSystem.class.getName())
-                .config("spark.hadoop.fs.AbstractFileSystem.file.impl", LocalFiles.Fs.class.getName());
+                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
         // spark-submit sets spark.master itself; locally the configured master (local[*]) applies.
-        if (System.getProperty("spark.master") == null) {
-            builder.master(config.string("spark_master", "local[*]"));
+        String master = System.getProperty("spark.master");
+        if (master == null) {
+            master = config.string("spark_master", "local[*]");
+            builder.master(master);
         }
+        if (master.startsWith("local")) {
+            // In one JVM, local files without a chmod or readlink process per file (see LocalFiles).
+            builder.config("spark.hadoop.fs.file.impl", LocalFiles.FileSystem.class.getName())
+                    .config("spark.hadoop.fs.AbstractFileSystem.file.impl", LocalFiles.Fs.class.getName());
+        }
+        boolean submitted = System.getProperty("spark.master") != null;
         for (Map.Entry<String, String> setting : config.map("spark").entrySet()) {
-            builder.config(setting.getKey(), setting.getValue());
+            // spark-submit hands its settings to the driver as system properties: those win.
+            if (!submitted || System.getProperty(setting.getKey()) == null) {
+                builder.config(setting.getKey(), setting.getValue());
+            }
+        }
+        if (master.startsWith("local")) {
+            config.map("spark_local").forEach(builder::config);
         }
         return builder.getOrCreate();
     }
@@ -40,7 +52,7 @@ public final class SparkSessions {
         boolean on = switch (mode) {
             case "on", "true" -> true;
             case "off", "false" -> false;
-            case "auto" -> inputBytes >= config.number("codegen.min_input_mb", 32) * 1024 * 1024;
+            case "auto" -> inputBytes >= config.number("codegen.min_input_mb", 20) * 1024 * 1024;
             default -> throw new nl.buurtsignaal.cli.UsageException("codegen.mode must be auto, on or off, not " + mode);
         };
         spark.conf().set("spark.sql.codegen.wholeStage", Boolean.toString(on));

@@ -1,0 +1,220 @@
+package nl.buurtsignaal.bench;
+
+import nl.buurtsignaal.cli.Engine;
+import nl.buurtsignaal.cli.Progress;
+import nl.buurtsignaal.config.Catalogue;
+import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.conform.Conform;
+import nl.buurtsignaal.ingest.Ingest;
+import nl.buurtsignaal.lake.Lake;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * One size of the bench: the engine's ingest and run on a landing zone, each stage measured, then
+ * the same silver tables, rules and indicators in DuckDB over the same bronze files, and a check
+ * that both give the same signals, numerators and denominators.
+ */
+public final class Bench {
+    /** One measured stage of one system; rows are the rows the stage read. */
+    public record Stage(long persons, String system, String stage, double seconds, long rows, long peakHeapBytes,
+                        long peakRssBytes, long dataFiles, long logFiles) {
+        public double rowsPerSecond() {
+            return seconds > 0 ? rows / seconds : 0;
+        }
+    }
+
+    /** The comparison of the engine's results with DuckDB's. */
+    public record Check(int engineSignals, int duckdbSignals, int signalDifferences, int engineCounts, int duckdbCounts,
+                        int countDifferences, List<String> examples) {
+        public boolean equal() {
+            return signalDifferences == 0 && countDifferences == 0;
+        }
+    }
+
+    public record Result(long persons, List<Stage> stages, Check check) {
+        public double seconds(String system, String... names) {
+            Set<String> wanted = Set.of(names);
+            return stages.stream().filter(s -> s.system().equals(system) && (wanted.isEmpty() || wanted.contains(s.stage())))
+                    .mapToDouble(Stage::seconds).sum();
+        }
+    }
+
+    public static final String ENGINE = "engine";
+    public static final String DUCKDB = "duckdb";
+
+    private final SparkSession spark;
+    private final EngineConfig config;
+    private final int duckdbThreads;
+    private final String duckdbMemory;
+
+    public Bench(SparkSession spark, EngineConfig config, int duckdbThreads, String duckdbMemory) {
+        this.spark = spark;
+        this.config = config;
+        this.duckdbThreads = duckdbThreads;
+        this.duckdbMemory = duckdbMemory;
+    }
+
+    public Result measure(long persons, Path landing, Path keyFile, Path lakeDir, LocalDate asOf, String label) {
+        Lake lake = new Lake(spark, lakeDir);
+        StageMeter meter = new StageMeter(lakeDir);
+        Map<String, Long> rows = new HashMap<>();
+
+        meter.start("ingest");
+        List<Ingest.Outcome> outcomes = new Engine(lake, config, Progress.stderr(label + " ingest"))
+                .ingest(landing, keyFile, "bench-" + persons);
+        meter.stop();
+        if (outcomes.stream().anyMatch(o -> !o.accepted())) {
+            throw new IllegalStateException("a bench delivery was rejected: " + outcomes);
+        }
+        rows.put("ingest", outcomes.stream().mapToLong(Ingest.Outcome::rowsRead).sum());
+
+        Progress progress = Progress.stderr(label + " run").onStep(what -> meter.start(stageOf(what)));
+        Engine.RunResult run = new Engine(lake, config, progress).run(asOf);
+        meter.stop();
+
+        long bronzeRows = 0;
+        for (String source : Conform.SOURCES) {
+            bronzeRows += lake.read("bronze." + source).count();
+        }
+        long silverRows = 0;
+        for (String table : silverTables(lake)) {
+            silverRows += lake.read(table).filter(col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf)))).count();
+        }
+        rows.put("check", 0L);
+        rows.put("silver", bronzeRows);
+        rows.put("rules", silverRows);
+        rows.put("indicators", silverRows + run.signals());
+        rows.put("scores", run.indicatorRows());
+
+        List<Stage> stages = new ArrayList<>();
+        for (StageMeter.Measured m : meter.measured()) {
+            stages.add(new Stage(persons, ENGINE, m.stage(), m.seconds(), rows.getOrDefault(m.stage(), 0L),
+                    m.peakHeapBytes(), m.peakRssBytes(), m.dataFiles(), m.logFiles()));
+        }
+
+        Progress duckProgress = Progress.stderr(label + " duckdb");
+        StageMeter duckMeter = new StageMeter(null);
+        DuckDbRun duck = runDuckDb(lake, config, asOf, duckdbThreads, duckdbMemory, duckMeter, duckProgress);
+        Check check = duck.check();
+        long duckSilverRows = duck.silverRows();
+        Map<String, Long> duckRows = Map.of("silver", bronzeRows, "rules", duckSilverRows,
+                "indicators", duckSilverRows + check.duckdbSignals());
+        for (StageMeter.Measured m : duckMeter.measured()) {
+            stages.add(new Stage(persons, DUCKDB, m.stage(), m.seconds(), duckRows.getOrDefault(m.stage(), 0L),
+                    m.peakHeapBytes(), m.peakRssBytes(), 0, 0));
+        }
+        duckProgress.info(check.equal() ? "same signals, numerators and denominators as the engine"
+                : "DIFFERENT from the engine: " + check);
+        return new Result(persons, stages, check);
+    }
+
+    private record DuckDbRun(long silverRows, Check check) {
+    }
+
+    /**
+     * The same silver tables, rules and indicators in DuckDB over the bronze files of {@code lake},
+     * compared with the engine's gold tables for as_of (which must have been run).
+     */
+    public static Check crossCheck(Lake lake, EngineConfig config, LocalDate asOf) {
+        return runDuckDb(lake, config, asOf, 2, "1GB", new StageMeter(null), Progress.silent()).check();
+    }
+
+    private static DuckDbRun runDuckDb(Lake lake, EngineConfig config, LocalDate asOf, int threads, String memory,
+                                       StageMeter meter, Progress progress) {
+        Catalogue catalogue = Catalogue.load(config);
+        try (DuckDbPeer duck = new DuckDbPeer(threads, memory)) {
+            Map<String, List<String>> files = new LinkedHashMap<>();
+            for (String source : Conform.SOURCES) {
+                files.put(source, Arrays.stream(lake.read("bronze." + source).inputFiles()).map(Bench::localPath).toList());
+            }
+            duck.attachBronze(files);
+            duck.reference(config.strings("risk_branches"), config.map("provisions"));
+            progress.info("silver tables");
+            meter.start("silver");
+            duck.silver(asOf);
+            progress.info("rules");
+            meter.start("rules");
+            long signals = duck.rules(catalogue.rules(), asOf);
+            progress.info("indicators (" + signals + " signals)");
+            meter.start("indicators");
+            duck.indicators(catalogue.indicators(), asOf);
+            meter.stop();
+            return new DuckDbRun(duck.silverRows(), compare(lake, asOf, duck.signals(), duck.counts()));
+        }
+    }
+
+    private static List<String> silverTables(Lake lake) {
+        return lake.tables().stream().filter(t -> t.startsWith("silver.") && !t.equals(Engine.BUURT)).toList();
+    }
+
+    /** The engine's run stages by the first word of their progress line. */
+    static String stageOf(String step) {
+        if (step.startsWith("check")) {
+            return "check";
+        } else if (step.startsWith("conform")) {
+            return "silver";
+        }
+        return step.split(" ", 2)[0];
+    }
+
+    private static String localPath(String uri) {
+        return uri.startsWith("file:") ? Path.of(URI.create(uri)).toString() : uri;
+    }
+
+    static Check compare(Lake lake, LocalDate asOf, Set<String> duckSignals, Map<String, String> duckCounts) {
+        java.sql.Date on = java.sql.Date.valueOf(asOf);
+        Set<String> engineSignals = new HashSet<>();
+        for (Row row : lake.read("gold.signal").filter(col("as_of").equalTo(lit(on)))
+                .select("rule_id", "subject_id", "address_id", "buurt_code", "severity").collectAsList()) {
+            engineSignals.add(row.get(0) + "|" + row.get(1) + "|" + row.get(2) + "|" + row.get(3) + "|" + row.get(4));
+        }
+        Map<String, String> engineCounts = new HashMap<>();
+        for (Row row : lake.read(Engine.INDICATOR).filter(col("as_of").equalTo(lit(on)))
+                .filter(col("numerator").notEqual(0).or(col("denominator").notEqual(0)))
+                .select("indicator_id", "buurt_code", "numerator", "denominator").collectAsList()) {
+            engineCounts.put(row.get(0) + "|" + row.get(1), row.get(2) + "/" + row.get(3));
+        }
+        TreeSet<String> examples = new TreeSet<>();
+        int signalDifferences = 0;
+        for (String s : union(engineSignals, duckSignals)) {
+            if (engineSignals.contains(s) != duckSignals.contains(s)) {
+                signalDifferences++;
+                examples.add((engineSignals.contains(s) ? "engine only: " : "duckdb only: ") + s);
+            }
+        }
+        int countDifferences = 0;
+        for (String key : union(engineCounts.keySet(), duckCounts.keySet())) {
+            String e = engineCounts.getOrDefault(key, "0/0");
+            String d = duckCounts.getOrDefault(key, "0/0");
+            if (!e.equals(d)) {
+                countDifferences++;
+                examples.add(key + ": engine " + e + ", duckdb " + d);
+            }
+        }
+        return new Check(engineSignals.size(), duckSignals.size(), signalDifferences, engineCounts.size(),
+                duckCounts.size(), countDifferences, examples.stream().limit(10).toList());
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+}

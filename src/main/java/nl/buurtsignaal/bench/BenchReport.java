@@ -1,0 +1,178 @@
+package nl.buurtsignaal.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+
+/** The bench's figures as csv, as a markdown page (docs/performance.md) and as a table on screen. */
+public final class BenchReport {
+    static final long MIB = 1024 * 1024;
+    private static final List<String> COMPARED = List.of("silver", "rules", "indicators");
+
+    private final List<Bench.Result> results;
+    private final OptionalDouble demoSeconds;
+    private final String command;
+    private final String environment;
+
+    public BenchReport(List<Bench.Result> results, OptionalDouble demoSeconds, String command, String environment) {
+        this.results = results;
+        this.demoSeconds = demoSeconds;
+        this.command = command;
+        this.environment = environment;
+    }
+
+    public String csv() {
+        StringBuilder out = new StringBuilder("persons,system,stage,seconds,rows,rows_per_second,peak_heap_mib,"
+                + "peak_rss_mib,delta_data_files,delta_log_files\n");
+        for (Bench.Result result : results) {
+            for (Bench.Stage s : result.stages()) {
+                out.append(String.format(Locale.ROOT, "%d,%s,%s,%.2f,%d,%.0f,%d,%d,%d,%d%n", s.persons(), s.system(),
+                        s.stage(), s.seconds(), s.rows(), s.rowsPerSecond(), s.peakHeapBytes() / MIB,
+                        s.peakRssBytes() < 0 ? -1 : s.peakRssBytes() / MIB, s.dataFiles(), s.logFiles()));
+            }
+        }
+        return out.toString();
+    }
+
+    public String markdown() {
+        StringBuilder out = new StringBuilder();
+        out.append("# Performance\n\n");
+        out.append("Written by the bench; the figures are those of its last run. To reproduce them:\n\n");
+        out.append("```bash\n").append(command).append("\n```\n\n");
+        out.append(environment).append("\n\n");
+        out.append("## Targets\n\n");
+        out.append(table(List.of("target", "measured", "met"), targets()));
+        out.append("\n## Engine and DuckDB on the same work\n\n");
+        out.append("DuckDB (embedded, in memory, same number of threads) builds the same silver tables and runs the same ");
+        out.append("rules and indicators over the same bronze parquet files (`src/main/resources/bench/duckdb/`). ");
+        out.append("Ratio = engine seconds / DuckDB seconds. The check compares every signal (rule, subject, address, ");
+        out.append("buurt, severity) and every numerator and denominator per indicator and buurt.\n\n");
+        List<List<String>> rows = new ArrayList<>();
+        for (Bench.Result r : results) {
+            for (String stage : COMPARED) {
+                rows.add(ratioRow(r, stage, stage));
+            }
+            rows.add(ratioRow(r, "silver + rules + indicators", COMPARED.toArray(String[]::new)));
+        }
+        out.append(table(List.of("persons", "stage", "engine s", "DuckDB s", "ratio"), rows));
+        out.append('\n');
+        List<List<String>> checks = new ArrayList<>();
+        for (Bench.Result r : results) {
+            Bench.Check c = r.check();
+            checks.add(List.of(persons(r.persons()), c.engineSignals() + " / " + c.duckdbSignals(),
+                    c.engineCounts() + " / " + c.duckdbCounts(), c.equal() ? "equal" : "DIFFERENT: "
+                            + c.signalDifferences() + " signals, " + c.countDifferences() + " counts"));
+        }
+        out.append(table(List.of("persons", "signals engine / DuckDB", "indicator counts engine / DuckDB", "check"), checks));
+        out.append("\n## Stages\n\n");
+        out.append("Rows: what the stage reads (ingest: delivered rows; silver: bronze rows; rules: silver rows; ");
+        out.append("indicators: silver rows and signals; scores: indicator rows). Heap: the sum of the heap pools' peaks ");
+        out.append("during the stage (an upper bound). RSS: the process's peak resident set during the stage (DuckDB ");
+        out.append("runs inside the same process). Delta files: data files and log files the stage added to the lake.\n\n");
+        List<List<String>> stageRows = new ArrayList<>();
+        for (Bench.Result r : results) {
+            for (Bench.Stage s : r.stages()) {
+                stageRows.add(List.of(persons(s.persons()), s.system(), s.stage(), fmt(s.seconds()),
+                        String.valueOf(s.rows()), String.format(Locale.ROOT, "%.0f", s.rowsPerSecond()),
+                        String.valueOf(s.peakHeapBytes() / MIB), s.peakRssBytes() < 0 ? "?" : String.valueOf(s.peakRssBytes() / MIB),
+                        s.system().equals(Bench.ENGINE) ? s.dataFiles() + " + " + s.logFiles() : "-"));
+            }
+            stageRows.add(List.of(persons(r.persons()), "engine", "**ingest + run**",
+                    "**" + fmt(r.seconds(Bench.ENGINE)) + "**", "", "", "", "", ""));
+        }
+        out.append(table(List.of("persons", "system", "stage", "wall s", "rows", "rows/s", "heap MiB", "RSS MiB",
+                "Delta files (data + log)"), stageRows));
+        return out.toString();
+    }
+
+    List<List<String>> targets() {
+        List<List<String>> rows = new ArrayList<>();
+        demoSeconds.ifPresent(s -> rows.add(List.of("`demo` at most 60 s wall", fmt(s) + " s", yes(s <= 60))));
+        find(1_000_000).ifPresent(r -> {
+            double total = r.seconds(Bench.ENGINE);
+            rows.add(List.of("1M persons: ingest + run at most 180 s", fmt(total) + " s", yes(total <= 180)));
+            double ratio = ratio(r, COMPARED.toArray(String[]::new));
+            rows.add(List.of("1M persons: at most 3x DuckDB (silver, rules, indicators)", fmt(ratio) + "x", yes(ratio <= 3)));
+        });
+        find(5_000_000).ifPresent(r -> {
+            double total = r.seconds(Bench.ENGINE);
+            rows.add(List.of("5M persons: ingest + run at most 900 s", fmt(total) + " s", yes(total <= 900)));
+            find(1_000_000).ifPresent(small -> {
+                double growth = total / small.seconds(Bench.ENGINE);
+                rows.add(List.of("1M to 5M: time grows no faster than linearly (at most 5x)", fmt(growth) + "x",
+                        yes(growth <= 5)));
+            });
+            rows.add(List.of("5M persons: within the heap given (see environment)", "completed", "yes"));
+        });
+        return rows;
+    }
+
+    /** The summary printed on standard output. */
+    public String screen() {
+        StringBuilder out = new StringBuilder();
+        for (Bench.Result r : results) {
+            out.append(String.format(Locale.ROOT, "%s persons: engine ingest + run %s s; ", persons(r.persons()),
+                    fmt(r.seconds(Bench.ENGINE))));
+            for (String stage : COMPARED) {
+                out.append(String.format(Locale.ROOT, "%s %s s vs DuckDB %s s (%sx); ", stage,
+                        fmt(r.seconds(Bench.ENGINE, stage)), fmt(r.seconds(Bench.DUCKDB, stage)), fmt(ratio(r, stage))));
+            }
+            out.append(r.check().equal() ? "results equal" : "results DIFFERENT: " + r.check().examples()).append('\n');
+        }
+        for (List<String> target : targets()) {
+            out.append(String.format(Locale.ROOT, "target: %s: %s (%s)%n", target.get(0), target.get(1), target.get(2)));
+        }
+        return out.toString();
+    }
+
+    public void write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("performance.csv"), csv(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("performance.md"), markdown(), StandardCharsets.UTF_8);
+    }
+
+    private java.util.Optional<Bench.Result> find(long persons) {
+        return results.stream().filter(r -> r.persons() == persons).findFirst();
+    }
+
+    private static List<String> ratioRow(Bench.Result r, String label, String... stages) {
+        return List.of(persons(r.persons()), label, fmt(r.seconds(Bench.ENGINE, stages)), fmt(r.seconds(Bench.DUCKDB, stages)),
+                fmt(ratio(r, stages)) + "x");
+    }
+
+    static double ratio(Bench.Result r, String... stages) {
+        double duck = r.seconds(Bench.DUCKDB, stages);
+        return duck > 0 ? r.seconds(Bench.ENGINE, stages) / duck : Double.NaN;
+    }
+
+    /** 100k, 1M, 5M. */
+    public static String persons(long n) {
+        if (n % 1_000_000 == 0) {
+            return n / 1_000_000 + "M";
+        }
+        return n % 1000 == 0 ? n / 1000 + "k" : String.valueOf(n);
+    }
+
+    private static String yes(boolean met) {
+        return met ? "yes" : "**no**";
+    }
+
+    static String fmt(double value) {
+        return String.format(Locale.ROOT, value >= 100 ? "%.0f" : "%.1f", value);
+    }
+
+    private static String table(List<String> header, List<List<String>> rows) {
+        StringBuilder out = new StringBuilder("| " + String.join(" | ", header) + " |\n|");
+        header.forEach(h -> out.append(" --- |"));
+        out.append('\n');
+        for (List<String> row : rows) {
+            out.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        return out.toString();
+    }
+}

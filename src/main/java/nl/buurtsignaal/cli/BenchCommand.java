@@ -1,0 +1,212 @@
+package nl.buurtsignaal.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import nl.buurtsignaal.bench.Bench;
+import nl.buurtsignaal.bench.BenchReport;
+import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.generate.CityGenerator;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure the engine: generate synthetic cities, ingest and run each in a lake under --work,",
+                "time every stage (wall, rows/s, peak heap and RSS, Delta files), run the same silver tables, rules",
+                "and indicators in DuckDB and check that both agree, and write performance.csv and",
+                "performance.md to --report. Give the JVM enough heap for the largest size:",
+                "BUURTSIGNAAL_HEAP=16g bin/buurtsignaal bench"})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--sizes", split = ",", paramLabel = "N", defaultValue = "100000,1000000,5000000",
+            description = "Persons per city, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<Long> sizes;
+
+    @Option(names = "--work", paramLabel = "DIR", defaultValue = "target/bench",
+            description = "Landing zones and lakes (default: ${DEFAULT-VALUE}); a landing zone made before with the same size and seed is reused.")
+    Path work;
+
+    @Option(names = "--report", paramLabel = "DIR", defaultValue = "docs",
+            description = "Where performance.csv and performance.md go (default: ${DEFAULT-VALUE}).")
+    Path report;
+
+    @Option(names = "--seed", defaultValue = "2026", description = "Seed of the synthetic cities (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--as-of", paramLabel = "YYYY-MM-DD", defaultValue = "2026-10-31",
+            description = "Reference date (default: ${DEFAULT-VALUE}).")
+    LocalDate asOf;
+
+    @Option(names = "--duckdb-memory", paramLabel = "SIZE", defaultValue = "4GB",
+            description = "DuckDB's memory limit (default: ${DEFAULT-VALUE}).")
+    String duckdbMemory;
+
+    @Option(names = "--demo", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also time 'bin/buurtsignaal demo' as a separate process (default: on; --no-demo to skip).")
+    boolean demo;
+
+    @Option(names = "--keep-lakes", description = "Keep each size's lake (default: deleted after its figures are taken).")
+    boolean keepLakes;
+
+    /** Set by the bench for its child processes: measure the one size given and write its figures here. */
+    @Option(names = "--result", hidden = true, paramLabel = "FILE")
+    Path result;
+
+    @picocli.CommandLine.Mixin
+    Main.ConfigOptions options;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (sizes.isEmpty() || sizes.stream().anyMatch(n -> n < 100)) {
+            throw new UsageException("--sizes must be persons per city, each at least 100");
+        }
+        EngineConfig config = options.config();
+        Path home = EngineConfig.defaultConfDir().toAbsolutePath().getParent();
+        Path workDir = home.resolve(work);
+        Progress progress = Progress.stderr("bench");
+
+        OptionalDouble demoSeconds = OptionalDouble.empty();
+        if (demo) {
+            progress.info("timing 'bin/buurtsignaal demo' as its own process");
+            demoSeconds = OptionalDouble.of(timeDemo(home));
+            progress.info(String.format(Locale.ROOT, "demo: %.1f s", demoSeconds.getAsDouble()));
+        }
+
+        if (result != null) {
+            measureOneSize(config, workDir);
+            return Main.OK;
+        }
+        List<Bench.Result> results = new ArrayList<>();
+        for (long persons : sizes) {
+            results.add(measureInChildProcess(persons, workDir));
+        }
+
+        String command = "BUURTSIGNAAL_HEAP=" + System.getenv().getOrDefault("BUURTSIGNAAL_HEAP", "4g")
+                + " bin/buurtsignaal bench --sizes " + String.join(",", sizes.stream().map(String::valueOf).toList())
+                + (demo ? "" : " --no-demo");
+        BenchReport benchReport = new BenchReport(results, demoSeconds, command, environment());
+        benchReport.write(home.resolve(report));
+        System.out.print(benchReport.screen());
+        progress.info("wrote " + home.resolve(report).resolve("performance.md") + " and performance.csv");
+        return results.stream().allMatch(r -> r.check().equal()) ? Main.OK : Main.FAILURE;
+    }
+
+    /** Each size in a JVM of its own, as a user runs the engine: cold start, its own heap and RSS. */
+    private Bench.Result measureInChildProcess(long persons, Path workDir) throws IOException, InterruptedException {
+        Path resultFile = workDir.resolve(persons + "-persons").resolve("result.json");
+        Files.createDirectories(resultFile.getParent());
+        Files.deleteIfExists(resultFile);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench",
+                "--sizes", Long.toString(persons), "--no-demo", "--work", workDir.toString(), "--seed", Long.toString(seed),
+                "--as-of", asOf.toString(), "--duckdb-memory", duckdbMemory, "--result", resultFile.toString()));
+        if (keepLakes) {
+            command.add("--keep-lakes");
+        }
+        if (options.conf != null) {
+            command.addAll(List.of("--conf", options.conf.toAbsolutePath().toString()));
+        }
+        options.settings.forEach(setting -> command.addAll(List.of("--set", setting)));
+        if (Main.ConfigOptions.verbose) {
+            command.add("--verbose");
+        }
+        Process child = new ProcessBuilder(command).inheritIO().start();
+        int exit = child.waitFor();
+        if (exit != 0 || !Files.isRegularFile(resultFile)) {
+            throw new EngineException("the bench of " + BenchReport.persons(persons) + " persons failed (exit " + exit + ")");
+        }
+        return new ObjectMapper().readValue(resultFile.toFile(), Bench.Result.class);
+    }
+
+    private void measureOneSize(EngineConfig config, Path workDir) throws IOException {
+        if (sizes.size() != 1) {
+            throw new UsageException("--result measures one size");
+        }
+        long persons = sizes.get(0);
+        SparkSession spark = options.spark(config);
+        Bench bench = new Bench(spark, config, Runtime.getRuntime().availableProcessors(), duckdbMemory);
+        String label = "bench " + BenchReport.persons(persons);
+        Path landing = landingFor(workDir, persons, config, Progress.stderr(label + " generate"));
+        Path lake = workDir.resolve(persons + "-persons").resolve("lake");
+        DemoCommand.deleteRecursively(lake);
+        Path key = landing.resolve(GenerateCommand.KEY_FILE);
+        GenerateCommand.restrictToOwner(key);
+        Bench.Result measured = bench.measure(persons, landing, key, lake, asOf, label);
+        if (!keepLakes) {
+            DemoCommand.deleteRecursively(lake);
+        }
+        new ObjectMapper().writeValue(result.toFile(), measured);
+    }
+
+    /** A landing zone of this size and seed, generated unless an earlier bench left one. */
+    private Path landingFor(Path workDir, long persons, EngineConfig config, Progress progress) throws IOException {
+        Path landing = workDir.resolve(persons + "-persons").resolve("landing");
+        Path info = landing.resolve(GenerateCommand.INFO_FILE);
+        if (Files.isRegularFile(info)) {
+            JsonNode made = new ObjectMapper().readTree(info.toFile());
+            if (made.path("persons").asLong() == persons && made.path("seed").asLong() == seed
+                    && made.path("as_of").asText().equals(asOf.toString())) {
+                progress.info("reusing " + landing);
+                return landing;
+            }
+        }
+        DemoCommand.deleteRecursively(landing);
+        Files.createDirectories(landing);
+        GenerateCommand.writeCity(new CityGenerator.Options(landing, persons, seed, asOf, false, 1_000_000, 3), config, progress);
+        return landing;
+    }
+
+    /** Wall seconds of the demo as a user runs it: a fresh JVM with the launcher's default heap. */
+    private static double timeDemo(Path home) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin").resolve("buurtsignaal").toString(), "demo")
+                .directory(home.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().remove("BUURTSIGNAAL_HEAP");
+        long started = System.nanoTime();
+        Process process = builder.start();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new EngineException("the demo did not finish within 10 minutes");
+        }
+        if (process.exitValue() != 0) {
+            throw new EngineException("the demo failed (exit " + process.exitValue() + "): run bin/buurtsignaal demo to see why");
+        }
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    private static String environment() {
+        Runtime runtime = Runtime.getRuntime();
+        return String.format(Locale.ROOT, "Run on %s: %d cores, JVM max heap %d MiB, Java %s, Spark %s (local[*]), %s, "
+                        + "each size in a JVM of its own (a cold start, as a user runs the engine); %s.",
+                DateTimeFormatter.ISO_LOCAL_DATE.format(ZonedDateTime.now()), runtime.availableProcessors(),
+                runtime.maxMemory() / (1024 * 1024), System.getProperty("java.version"), org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+                duckdbVersion(),
+                String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                        .filter(a -> a.startsWith("-Xmx") || a.startsWith("-XX:+Use")).toList()));
+    }
+
+    private static String duckdbVersion() {
+        try (var db = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+             var rows = db.createStatement().executeQuery("SELECT version()")) {
+            return rows.next() ? "DuckDB " + rows.getString(1) : "DuckDB";
+        } catch (java.sql.SQLException e) {
+            return "DuckDB (version unknown)";
+        }
+    }
+}

@@ -1,0 +1,5 @@
+SELECT buurt_code, count_if(NOT mortgage_registered) AS numerator, count(*) AS denominator
+FROM silver.transfer
+WHERE buurt_code IS NOT NULL
+  AND transfer_date > ${as_of} - to_months(${window_months}) AND transfer_date <= ${as_of}
+GROUP BY buurt_code

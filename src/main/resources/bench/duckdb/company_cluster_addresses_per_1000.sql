@@ -1,0 +1,4 @@
+SELECT a.buurt_code, count(s.subject_id) AS numerator, count(*) AS denominator
+FROM silver.address a
+LEFT JOIN current_signal s ON s.rule_id = 'U-ADDR-COMPANY-CLUSTER' AND s.subject_id = a.address_id
+GROUP BY a.buurt_code

@@ -1,0 +1,11 @@
+WITH numerators AS (
+  SELECT buurt_code, count(*) AS n
+  FROM silver.enforcement_case
+  WHERE buurt_code IS NOT NULL
+    AND opened_on > ${as_of} - to_months(${window_months}) AND opened_on <= ${as_of}
+  GROUP BY buurt_code
+), denominators AS (
+  SELECT buurt_code, count(*) AS d FROM silver.address GROUP BY buurt_code
+)
+SELECT coalesce(d.buurt_code, n.buurt_code) AS buurt_code, coalesce(n.n, 0) AS numerator, coalesce(d.d, 0) AS denominator
+FROM denominators d FULL OUTER JOIN numerators n ON n.buurt_code = d.buurt_code
