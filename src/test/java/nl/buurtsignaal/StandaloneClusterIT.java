@@ -105,16 +105,12 @@ class StandaloneClusterIT extends SparkTestBase {
         }
     }
 
-    /** spark-submit in client mode: the driver in this process's child, executors on the Workers. */
+    /** spark-submit (client mode, the default): the driver in a child process, executors on the Workers. */
     private static void submit(String... engineArgs) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(javaCommand("2g"));
+        // bin/spark-submit runs this class; the arguments are the README's, word for word
         command.addAll(List.of("org.apache.spark.deploy.SparkSubmit",
-                "--master", masterUrl, "--deploy-mode", "client",
-                "--class", "nl.buurtsignaal.cli.Main",
-                "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.cores=1", "--conf", "spark.cores.max=2",
-                "--conf", "spark.sql.shuffle.partitions=4",
-                "--conf", "spark.executor.extraJavaOptions=" + System.getProperty("spark.java.opens", ""),
-                APP_JAR.toString()));
+                "--master", masterUrl, "--class", "nl.buurtsignaal.cli.Main", APP_JAR.toString()));
         command.addAll(Arrays.asList(engineArgs));
         Path log = work.resolve("submit-" + engineArgs[0] + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
