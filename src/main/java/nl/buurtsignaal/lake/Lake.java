@@ -45,8 +45,13 @@ public final class Lake {
         return root.resolve(parts[0]).resolve(parts[1]);
     }
 
+    /**
+     * A table exists once its first commit is written. A process killed while creating a table can
+     * leave a _delta_log folder without any commit: that is no table yet, and the next write
+     * creates it.
+     */
     public boolean exists(String table) {
-        return Files.isDirectory(location(table).resolve("_delta_log"));
+        return version(table) >= 0;
     }
 
     public Dataset<Row> read(String table) {
@@ -115,7 +120,9 @@ public final class Lake {
             }
             try (Stream<Path> list = Files.list(dir)) {
                 list.filter(p -> Files.isDirectory(p.resolve("_delta_log"))).sorted()
-                        .forEach(p -> tables.add(schema + "." + p.getFileName()));
+                        .map(p -> schema + "." + p.getFileName())
+                        .filter(this::exists)
+                        .forEach(tables::add);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot list lake folder " + dir, e);
             }
