@@ -107,7 +107,10 @@ public final class BenchReport {
                 rows.add(List.of("1M to 5M: time grows no faster than linearly (at most 5x)", fmt(growth) + "x",
                         yes(growth <= 5)));
             });
-            rows.add(List.of("5M persons: within the heap given (see environment)", "completed", "yes"));
+            long peakHeap = r.stages().stream().filter(st -> st.system().equals(Bench.ENGINE))
+                    .mapToLong(Bench.Stage::peakHeapBytes).max().orElse(0);
+            rows.add(List.of("5M persons: completes within 16 GiB of heap (peak of any engine stage)",
+                    peakHeap / MIB + " MiB", yes(peakHeap <= 16L * 1024 * MIB)));
         });
         return rows;
     }

@@ -16,8 +16,12 @@ class BenchReportTest {
     private static final Bench.Check EQUAL = new Bench.Check(10, 10, 0, 20, 20, 0, List.of());
 
     private static Bench.Result result(long persons, double engineRun, double duckdb) {
+        return result(persons, engineRun, duckdb, 1L << 30);
+    }
+
+    private static Bench.Result result(long persons, double engineRun, double duckdb, long ingestHeap) {
         return new Bench.Result(persons, List.of(
-                new Bench.Stage(persons, Bench.ENGINE, "ingest", engineRun / 2, persons, 1 << 30, 2L << 30, 8, 8),
+                new Bench.Stage(persons, Bench.ENGINE, "ingest", engineRun / 2, persons, ingestHeap, 2L << 30, 8, 8),
                 new Bench.Stage(persons, Bench.ENGINE, "silver", engineRun / 4, persons, 1 << 30, 2L << 30, 10, 10),
                 new Bench.Stage(persons, Bench.ENGINE, "rules", engineRun / 4, persons, 1 << 30, 2L << 30, 1, 1),
                 new Bench.Stage(persons, Bench.DUCKDB, "silver", duckdb / 2, persons, 0, 2L << 30, 0, 0),
@@ -34,9 +38,11 @@ class BenchReportTest {
         // demo 60 s; 1M: ingest + run 180 s, silver + rules 90 s against DuckDB's 30 s (3x); 5M: 900 s = 5 x 180 s
         assertEquals(List.of("yes", "yes", "yes", "yes", "yes", "yes"),
                 verdicts(60, result(1_000_000, 180, 30), result(5_000_000, 900, 300)));
-        // just over every edge
-        assertEquals(List.of("**no**", "**no**", "**no**", "**no**", "**no**", "yes"),
-                verdicts(60.1, result(1_000_000, 180.4, 30), result(5_000_000, 902.5, 300)));
+        // just over every edge (a heap peak of 16 GiB is still within, one byte more is not)
+        assertEquals(List.of("yes"), verdicts(60, result(1_000_000, 180, 30),
+                result(5_000_000, 900, 300, 16L << 30)).subList(5, 6));
+        assertEquals(List.of("**no**", "**no**", "**no**", "**no**", "**no**", "**no**"),
+                verdicts(60.1, result(1_000_000, 180.4, 30), result(5_000_000, 902.5, 300, (16L << 30) + 1)));
     }
 
     @Test
