@@ -1,7 +1,12 @@
 package nl.buurtsignaal;
 
+import nl.buurtsignaal.conform.Conform;
+import nl.buurtsignaal.lake.Lake;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -9,51 +14,56 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The worked example of the data contract (shared/contract/example, copied into the test
- * resources): the engine must produce exactly its expected signals and indicator counts.
+ * resources): the engine must produce exactly its expected signals and indicator counts. Then, on
+ * the same lake, incremental runs: a second run for the same as_of recomputes only what new bronze
+ * versions touched, and writes exactly what {@code run --full} writes from the same bronze tables.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContractExampleTest extends SparkTestBase {
     private static final Path EXAMPLE = Path.of("src/test/resources/contract-example");
+    private static final String AS_OF = "2026-10-31";
+    private static final List<String> GOLD = List.of("gold.signal", "gold.buurt_indicator", "gold.buurt_score");
 
     @TempDir
     static Path work;
+    static Path landing;
     static Path lakeDir;
+    static Path key;
+    static String firstRun;
 
     @BeforeAll
     static void ingestAndRun() throws IOException {
-        Path key = work.resolve("example-key.txt");
+        // a copy: the incremental tests add a delivery to it
+        landing = work.resolve("landing");
+        copyTree(EXAMPLE.resolve("landing"), landing);
+        key = work.resolve("example-key.txt");
         Files.copy(EXAMPLE.resolve("example-key.txt"), key);
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
         lakeDir = work.resolve("lake");
-        assertEquals(0, cli("ingest", "--landing", EXAMPLE.resolve("landing").toString(), "--lake", lakeDir.toString(),
+        assertEquals(0, cli("ingest", "--landing", landing.toString(), "--lake", lakeDir.toString(),
                 "--key-file", key.toString()));
-        assertEquals(0, cli("run", "--lake", lakeDir.toString(), "--as-of", "2026-10-31"));
+        firstRun = run(lakeDir);
         lake(lakeDir).registerAll();
     }
 
     @Test
-    void runningTheSameAsOfAgainGivesIdenticalGoldTables() {
-        nl.buurtsignaal.lake.Lake lake = lake(lakeDir);
-        List<String> gold = List.of("gold.signal", "gold.buurt_indicator", "gold.buurt_score");
-        java.util.Map<String, TreeSet<String>> before = new java.util.TreeMap<>();
-        gold.forEach(t -> before.put(t, rows(lake.read(t))));
-        assertEquals(0, cli("run", "--lake", lakeDir.toString(), "--as-of", "2026-10-31"));
-        gold.forEach(t -> assertEquals(before.get(t), rows(lake.read(t)), t));
-        assertEquals(before.get("gold.signal").size(), lake.read("gold.signal").count(), "no duplicated rows");
-    }
-
-    @Test
+    @Order(1)
     void signalsMatchTheExpectedRowsExactly() throws IOException {
         TreeSet<String> actual = rows(sql("SELECT rule_id, subject_type, subject_id FROM gold.signal WHERE as_of = DATE'2026-10-31'"));
         assertEquals(expected("signals.csv"), actual);
     }
 
     @Test
+    @Order(2)
     void indicatorCountsMatchTheExpectedRowsExactly() throws IOException {
         TreeSet<String> actual = rows(sql("SELECT buurt_code, indicator_id, numerator, denominator FROM gold.buurt_indicator "
                 + "WHERE as_of = DATE'2026-10-31' AND denominator > 0"));
@@ -61,6 +71,7 @@ class ContractExampleTest extends SparkTestBase {
     }
 
     @Test
+    @Order(3)
     void theBenchsDuckDbPeerComputesTheSameRows() {
         nl.buurtsignaal.bench.Bench.Check check = nl.buurtsignaal.bench.Bench.crossCheck(lake(lakeDir), config(),
                 java.time.LocalDate.of(2026, 10, 31));
@@ -73,6 +84,78 @@ class ContractExampleTest extends SparkTestBase {
         List<String> lines = Files.readAllLines(EXAMPLE.resolve("expected").resolve(file));
         TreeSet<String> rows = new TreeSet<>();
         lines.stream().skip(1).map(String::strip).filter(l -> !l.isEmpty()).forEach(rows::add);
+        return rows;
+    }
+
+    /** Conform.INPUTS decides what a new delivery recomputes: it must name exactly the tables each plan reads. */
+    @Test
+    @Order(4)
+    void theDeclaredInputsOfEverySilverTableAreTheBronzeTablesItsPlanReads() {
+        Lake lake = lake(lakeDir);
+        var plans = new Conform(lake, config(), nl.buurtsignaal.cli.Progress.silent()).plan(java.time.LocalDate.parse(AS_OF));
+        assertEquals(Conform.INPUTS.keySet(), plans.keySet());
+        plans.forEach((table, plan) -> {
+            TreeSet<String> read = new TreeSet<>();
+            for (String file : plan.inputFiles()) {
+                for (String source : Conform.SOURCES) {
+                    if (file.contains(lake.location("bronze." + source) + "/")) {
+                        read.add("bronze." + source);
+                    }
+                }
+            }
+            assertEquals(new TreeSet<>(Conform.INPUTS.get(table)), read, table);
+        });
+    }
+
+    @Test
+    @Order(6)
+    void runningTheSameAsOfAgainRecomputesNothingAndChangesNothing() {
+        assertTrue(firstRun.contains("recomputed 10/10 silver tables, 9/9 rules, 13/13 indicators"), firstRun);
+        Map<String, TreeSet<String>> before = gold(lake(lakeDir));
+        String again = run(lakeDir);
+        assertTrue(again.contains("recomputed 0/10 silver tables, 0/9 rules, 0/13 indicators"), again);
+        assertEquals(before, gold(lake(lakeDir)));
+        assertEquals(before.get("gold.signal").size(), lake(lakeDir).read("gold.signal").count(), "no duplicated rows");
+    }
+
+    @Test
+    @Order(7)
+    void aDeltaDeliveryRecomputesWhatReadsItAndEqualsAFullRun() throws IOException {
+        Deliveries.delivery(landing, "enforcement_case", "2026-11-15").kind("delta")
+                .file("part-00000.csv", "op,case_id,address_id,kvk_number,opened_on,closed_on,case_type,outcome",
+                        "U,Z90000001,0402200000100060,,2026-03-01,,complaint_drugs,pending",
+                        "U,Z90000002,0402200000100060,,2026-05-01,,housing_fraud,pending",
+                        "U,Z90000003,0402200000100060,,2026-06-01,,complaint_drugs,pending",
+                        "D,Z00000002,1525200000100023,,2024-10-11,,complaint_nuisance,pending")
+                .write();
+        assertEquals(0, cli("ingest", "--landing", landing.toString(), "--lake", lakeDir.toString(), "--key-file", key.toString()));
+        String incremental = run(lakeDir);
+        // silver.enforcement_case; the rule on enforcement cases; the indicators reading cases or signals
+        assertTrue(incremental.contains("recomputed 1/10 silver tables, 1/9 rules, "), incremental);
+        // enforcement_cases_per_1000, and the two indicators that read the run's signals
+        assertTrue(incremental.contains("1/9 rules, 3/13 indicators"), incremental);
+
+        Map<String, TreeSet<String>> kept = gold(lake(lakeDir));
+
+        // the same lake, everything recomputed from the same bronze tables
+        String full = stderrOf(() -> assertEquals(0, cli("run", "--lake", lakeDir.toString(), "--as-of", AS_OF, "--full")));
+        assertTrue(full.contains("recomputed 10/10 silver tables, 9/9 rules, 13/13 indicators"), full);
+        Map<String, TreeSet<String>> recomputed = gold(lake(lakeDir));
+        assertEquals(recomputed, kept);
+        assertTrue(recomputed.get("gold.signal").stream().anyMatch(s -> s.contains("U-ADDR-ENFORCEMENT") && s.contains("0402200000100060")),
+                "the new cases make a signal");
+    }
+
+    private static String run(Path lake) {
+        return stderrOf(() -> assertEquals(0, cli("run", "--lake", lake.toString(), "--as-of", AS_OF)));
+    }
+
+    /** Every gold table's rows of as_of, without the run-dependent columns. */
+    private static Map<String, TreeSet<String>> gold(Lake lake) {
+        Map<String, TreeSet<String>> rows = new TreeMap<>();
+        for (String table : GOLD) {
+            rows.put(table, rows(lake.read(table).filter("as_of = DATE'" + AS_OF + "'")));
+        }
         return rows;
     }
 }

@@ -66,15 +66,47 @@ public abstract class SparkTestBase {
 
     /** What an action printed on standard error (the engine's own lines; log4j keeps its stream). */
     protected static String stderrOf(Runnable action) {
-        java.io.PrintStream original = System.err;
+        return printed(action, true);
+    }
+
+    /** What an action printed on standard output (the sql command's rows). */
+    protected static String stdoutOf(Runnable action) {
+        return printed(action, false);
+    }
+
+    private static String printed(Runnable action, boolean stderr) {
+        java.io.PrintStream original = stderr ? System.err : System.out;
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        java.io.PrintStream capture = new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8);
+        if (stderr) {
+            System.setErr(capture);
+        } else {
+            System.setOut(capture);
+        }
         try {
             action.run();
         } finally {
-            System.setErr(original);
+            if (stderr) {
+                System.setErr(original);
+            } else {
+                System.setOut(original);
+            }
         }
         return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Copies a folder tree (a landing zone) to a new place. */
+    protected static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (java.nio.file.Files.isDirectory(f)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(f, target);
+                }
+            }
+        }
     }
 
     /** The files under a folder whose bytes contain any of the given strings. */

@@ -1,5 +1,11 @@
 package nl.buurtsignaal;
 
+import nl.buurtsignaal.lake.Lake;
+import nl.buurtsignaal.lake.WriterLock;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,8 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A real Spark standalone cluster on loopback: a Master and two Workers, each a JVM of its own
  * started from Spark's jars (target/spark-dist/jars, Spark and Hadoop as the build resolves them),
  * and the application jar (target/buurtsignaal-spark-submit.jar) submitted to it with Spark's own
- * submit machinery, exactly as the README's spark-submit line does. The bundled sample is ingested
- * and run on the cluster; every gold table must equal a local[*] run's.
+ * submit machinery, exactly as the README's spark-submit line does. The landing zone and the lake
+ * of the cluster run are on HDFS: a real NameNode and DataNode (Hadoop's MiniDFSCluster) in this
+ * JVM, which the driver and the executors reach over the network. The bundled sample is ingested and run on the
+ * cluster; every gold table must equal a local[*] run's on a local lake.
  */
 class StandaloneClusterIT extends SparkTestBase {
     private static final Path PROJECT = Path.of("").toAbsolutePath();
@@ -40,6 +48,8 @@ class StandaloneClusterIT extends SparkTestBase {
     static Path work;
     static String masterUrl;
     static Path key;
+    static MiniDFSCluster hdfs;
+    static String hdfsLake;
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -60,6 +70,11 @@ class StandaloneClusterIT extends SparkTestBase {
         }
         waitForLog(work.resolve("master.log"), "Registering worker", 2);
 
+        Configuration hadoop = new Configuration();
+        hdfs = new MiniDFSCluster.Builder(hadoop, work.resolve("hdfs").toFile()).numDataNodes(1).build();
+        hdfs.waitActive();
+        hdfsLake = hdfs.getURI() + "/buurtsignaal/lake";
+
         key = work.resolve("demo-key.txt");
         Files.copy(PROJECT.resolve("sample-parquet/_key.txt"), key);
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
@@ -67,6 +82,9 @@ class StandaloneClusterIT extends SparkTestBase {
 
     @AfterAll
     static void stopCluster() {
+        if (hdfs != null) {
+            hdfs.shutdown();
+        }
         CLUSTER.forEach(Process::destroy);
         CLUSTER.forEach(p -> {
             try {
@@ -79,11 +97,13 @@ class StandaloneClusterIT extends SparkTestBase {
     }
 
     @Test
-    void theSampleOnTheClusterGivesTheSameGoldTablesAsLocally() throws Exception {
-        Path clusterLake = work.resolve("cluster-lake");
-        submit("ingest", "--landing", PROJECT.resolve("sample-parquet").toString(), "--lake", clusterLake.toString(),
-                "--key-file", key.toString());
-        submit("run", "--lake", clusterLake.toString(), "--as-of", AS_OF);
+    void theSampleOnTheClusterWithItsLakeOnHdfsGivesTheSameGoldTablesAsLocally() throws Exception {
+        // the landing zone on HDFS too: the driver reads manifests and checksums from it, the executors the data
+        String hdfsLanding = hdfs.getURI() + "/buurtsignaal/landing";
+        hdfs.getFileSystem().copyFromLocalFile(new org.apache.hadoop.fs.Path(PROJECT.resolve("sample-parquet").toUri()),
+                new org.apache.hadoop.fs.Path(hdfsLanding));
+        submit("ingest", "--landing", hdfsLanding, "--lake", hdfsLake, "--key-file", key.toString());
+        submit("run", "--lake", hdfsLake, "--as-of", AS_OF);
 
         // the work really ran on the Workers: each started an executor for the application
         for (int i = 1; i <= 2; i++) {
@@ -97,11 +117,90 @@ class StandaloneClusterIT extends SparkTestBase {
                 "--key-file", key.toString()));
         assertEquals(0, cli("run", "--lake", localLake.toString(), "--as-of", AS_OF));
 
-        for (String table : List.of("gold/signal", "gold/buurt_indicator", "gold/buurt_score")) {
-            var onCluster = rows(spark().read().format("delta").load(clusterLake.resolve(table).toString()));
-            var local = rows(spark().read().format("delta").load(localLake.resolve(table).toString()));
-            assertFalse(local.isEmpty(), table);
-            assertEquals(local, onCluster, table + " differs between the cluster and local[*]");
+        Lake onHdfs = new Lake(spark(), hdfsLake);
+        Lake local = lake(localLake);
+        for (String table : List.of("gold.signal", "gold.buurt_indicator", "gold.buurt_score")) {
+            var expected = rows(local.read(table));
+            var actual = rows(onHdfs.read(table));
+            assertFalse(expected.isEmpty(), table);
+            var onlyLocal = new java.util.TreeSet<>(expected);
+            onlyLocal.removeAll(actual);
+            var onlyCluster = new java.util.TreeSet<>(actual);
+            onlyCluster.removeAll(expected);
+            assertTrue(onlyLocal.isEmpty() && onlyCluster.isEmpty(), table + " differs between the cluster on HDFS and local[*]: "
+                    + onlyLocal.size() + " rows only local, e.g. " + onlyLocal.stream().limit(3).toList() + "; "
+                    + onlyCluster.size() + " only on the cluster, e.g. " + onlyCluster.stream().limit(3).toList());
+        }
+        // the lake's bookkeeping on HDFS: the same tables, each committed, and a size
+        assertEquals(local.tables(), onHdfs.tables());
+        onHdfs.versions().forEach((table, version) -> assertTrue(version >= 0, table));
+        assertTrue(onHdfs.bytes("bronze") > 0);
+        assertTrue(hdfs.getFileSystem().exists(new org.apache.hadoop.fs.Path("/buurtsignaal/lake/gold/signal/_delta_log")));
+        // and the commands that read it take the URI as they take a folder
+        String printed = stdoutOf(() -> assertEquals(0, cli("sql", "--lake", hdfsLake,
+                "SELECT command, status FROM audit.run ORDER BY started_at")));
+        assertTrue(printed.contains("ingest") && printed.contains("run") && printed.contains("succeeded"), printed);
+    }
+
+    /**
+     * Two writers on an HDFS lake: Delta's HDFS log store commits by an atomic rename that refuses
+     * to overwrite, so concurrent commits to one table each land once, none lost.
+     */
+    @Test
+    void concurrentCommitsToAnHdfsLakeAllLand() throws Exception {
+        Lake lake = new Lake(spark(), hdfs.getURI() + "/concurrency");
+        lake.overwrite("hub.probe", spark().range(0).selectExpr("'start' AS writer", "id"));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        List<java.util.concurrent.Future<?>> writers = new ArrayList<>();
+        for (String writer : List.of("a", "b")) {
+            writers.add(pool.submit(() -> {
+                for (int i = 0; i < 4; i++) {
+                    lake.append("hub.probe", spark().range(i * 10, i * 10 + 10).selectExpr("'" + writer + "' AS writer", "id"));
+                }
+            }));
+        }
+        for (var writer : writers) {
+            writer.get(5, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+        assertEquals(8, lake.version("hub.probe"));
+        assertEquals(80, lake.read("hub.probe").count());
+        assertEquals(40, lake.read("hub.probe").filter("writer = 'a'").distinct().count());
+    }
+
+    /**
+     * The writer lock of an HDFS lake is the NameNode's lease: a second writer waits while the first
+     * holds it, takes over when it is released, and also when its holder dies without releasing
+     * (the lease expires; the soft limit is shortened here from a minute to two seconds).
+     */
+    @Test
+    void theWriterLockOfAnHdfsLakeIsALeaseThatOutlivesNoHolder() throws Exception {
+        String root = hdfs.getURI() + "/locking";
+        Configuration hadoop = hdfs.getConfiguration(0);
+        var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (FileSystem first = FileSystem.newInstance(hdfs.getURI(), hadoop);
+             FileSystem second = FileSystem.newInstance(hdfs.getURI(), hadoop);
+             FileSystem third = FileSystem.newInstance(hdfs.getURI(), hadoop)) {
+            List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+            WriterLock held = WriterLock.acquire(root, first, m -> { });
+            var waiting = pool.submit(() -> WriterLock.acquire(root, second, told::add));
+            Thread.sleep(5_000);
+            assertFalse(waiting.isDone(), "the second writer must wait while the first holds the lock");
+            assertEquals(1, told.size());
+            held.close();
+            WriterLock taken = waiting.get(60, TimeUnit.SECONDS);
+
+            // the holder dies: its stream is abandoned without closing, its lease no longer renewed
+            hdfs.setLeasePeriod(2_000, 60_000);
+            ((DistributedFileSystem) second).getClient().closeAllFilesBeingWritten(true);
+            List<String> toldThird = new java.util.concurrent.CopyOnWriteArrayList<>();
+            WriterLock afterDeath = pool.submit(() -> WriterLock.acquire(root, third, toldThird::add)).get(90, TimeUnit.SECONDS);
+            afterDeath.close();
+            assertTrue(taken != afterDeath);
+            assertEquals(1, toldThird.size(), "the dead holder's lease must still hold the lock until it expires");
+        } finally {
+            hdfs.setLeasePeriod(60_000, 20 * 60_000);
+            pool.shutdownNow();
         }
     }
 

@@ -48,7 +48,15 @@ public final class Bench {
         }
     }
 
-    public record Result(long persons, List<Stage> stages, Check check) {
+    /**
+     * A second run for the same as_of after one new care delivery (the month's care data, the
+     * same rows under a new delivery id): what the incremental run recomputed and how long it took,
+     * against the full run before it.
+     */
+    public record Update(double ingestSeconds, double runSeconds, double fullRunSeconds, String recomputed) {
+    }
+
+    public record Result(long persons, List<Stage> stages, Check check, Update update) {
         public double seconds(String system, String... names) {
             Set<String> wanted = Set.of(names);
             return stages.stream().filter(s -> s.system().equals(system) && (wanted.isEmpty() || wanted.contains(s.stage())))
@@ -86,8 +94,13 @@ public final class Bench {
         rows.put("ingest", outcomes.stream().mapToLong(Ingest.Outcome::rowsRead).sum());
 
         Progress progress = Progress.stderr(label + " run").onStep(what -> meter.start(stageOf(what)));
-        Engine.RunResult run = new Engine(lake, config, progress).run(asOf);
+        Engine.RunResult run = new Engine(lake, config, progress).run(asOf, true, "bench");
         meter.stop();
+
+        List<StageMeter.Measured> engineStages = List.copyOf(meter.measured());
+        double fullRun = engineStages.stream().filter(m -> !m.stage().equals("ingest"))
+                .mapToDouble(StageMeter.Measured::seconds).sum();
+        Update update = careUpdate(lake, landing, keyFile, lakeDir.resolveSibling("care-update"), asOf, label, fullRun);
 
         long bronzeRows = 0;
         for (String source : Conform.SOURCES) {
@@ -104,7 +117,7 @@ public final class Bench {
         rows.put("scores", run.indicatorRows());
 
         List<Stage> stages = new ArrayList<>();
-        for (StageMeter.Measured m : meter.measured()) {
+        for (StageMeter.Measured m : engineStages) {
             stages.add(new Stage(persons, ENGINE, m.stage(), m.seconds(), rows.getOrDefault(m.stage(), 0L),
                     m.peakHeapBytes(), m.peakRssBytes(), m.dataFiles(), m.logFiles()));
         }
@@ -122,7 +135,55 @@ public final class Bench {
         }
         duckProgress.info(check.equal() ? "same signals, numerators and denominators as the engine"
                 : "DIFFERENT from the engine: " + check);
-        return new Result(persons, stages, check);
+        return new Result(persons, stages, check, update);
+    }
+
+    /**
+     * Lands a new care delivery (the latest one's files under a later delivery id, in a landing
+     * zone of its own) and runs the same as_of again, incrementally: only the care tables and
+     * indicators are stale. The DuckDB check afterwards compares the result with the bronze tables.
+     */
+    private Update careUpdate(Lake lake, Path landing, Path keyFile, Path updateZone, LocalDate asOf, String label,
+                              double fullRunSeconds) {
+        try {
+            if (java.nio.file.Files.exists(updateZone)) {
+                try (var old = java.nio.file.Files.walk(updateZone)) {
+                    for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        java.nio.file.Files.delete(p);
+                    }
+                }
+            }
+            Path latest;
+            try (var deliveries = java.nio.file.Files.list(landing.resolve("care_provision"))) {
+                latest = deliveries.filter(java.nio.file.Files::isDirectory).max(java.util.Comparator.naturalOrder()).orElseThrow();
+            }
+            String id = latest.getFileName() + "-update";
+            Path delivery = java.nio.file.Files.createDirectories(updateZone.resolve("care_provision").resolve(id));
+            try (var files = java.nio.file.Files.list(latest)) {
+                for (Path file : files.toList()) {
+                    if (file.getFileName().toString().equals("_manifest.json")) {
+                        var manifest = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                                .readTree(file.toFile());
+                        manifest.put("delivery_id", id);
+                        new com.fasterxml.jackson.databind.ObjectMapper().writeValue(delivery.resolve("_manifest.json").toFile(), manifest);
+                    } else {
+                        java.nio.file.Files.copy(file, delivery.resolve(file.getFileName()));
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write the bench's care update: " + e.getMessage(), e);
+        }
+        long started = System.nanoTime();
+        List<Ingest.Outcome> outcomes = new Engine(lake, config, Progress.stderr(label + " care update"))
+                .ingest(updateZone, keyFile, "bench-care-update");
+        double ingestSeconds = (System.nanoTime() - started) / 1e9;
+        if (outcomes.size() != 1 || !outcomes.get(0).accepted()) {
+            throw new IllegalStateException("the bench's care update was not accepted: " + outcomes);
+        }
+        started = System.nanoTime();
+        Engine.RunResult run = new Engine(lake, config, Progress.stderr(label + " incremental run")).run(asOf, false, "bench-update");
+        return new Update(ingestSeconds, (System.nanoTime() - started) / 1e9, fullRunSeconds, run.recomputed());
     }
 
     private record DuckDbRun(long silverRows, Check check) {

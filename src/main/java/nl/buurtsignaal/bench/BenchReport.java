@@ -69,6 +69,19 @@ public final class BenchReport {
                             + c.signalDifferences() + " signals, " + c.countDifferences() + " counts"));
         }
         out.append(table(List.of("persons", "signals engine / DuckDB", "indicator counts engine / DuckDB", "check"), checks));
+        out.append("\n## Incremental run after a new delivery\n\n");
+        out.append("After the full run, one new care delivery (the latest one's rows under a later delivery id) is ingested ");
+        out.append("and the same as_of is run again: the run recomputes only what reads the care data, keeps the rest, ");
+        out.append("and the DuckDB check above is made after it.\n\n");
+        List<List<String>> updates = new ArrayList<>();
+        for (Bench.Result r : results) {
+            Bench.Update u = r.update();
+            if (u != null) {
+                updates.add(List.of(persons(r.persons()), fmt(u.fullRunSeconds()), fmt(u.ingestSeconds()), fmt(u.runSeconds()),
+                        fmt(u.fullRunSeconds() / Math.max(u.runSeconds(), 1e-9)) + "x", u.recomputed()));
+            }
+        }
+        out.append(table(List.of("persons", "full run s", "care ingest s", "incremental run s", "faster", "recomputed"), updates));
         out.append("\n## Stages\n\n");
         out.append("Rows: what the stage reads (ingest: delivered rows; silver: bronze rows; rules: silver rows; ");
         out.append("indicators: silver rows and signals; scores: indicator rows). Heap: the sum of the heap pools' peaks ");
@@ -126,6 +139,11 @@ public final class BenchReport {
                         fmt(r.seconds(Bench.ENGINE, stage)), fmt(r.seconds(Bench.DUCKDB, stage)), fmt(ratio(r, stage))));
             }
             out.append(r.check().equal() ? "results equal" : "results DIFFERENT: " + r.check().examples()).append('\n');
+            if (r.update() != null) {
+                out.append(String.format(Locale.ROOT, "%s persons: after a care delivery, the incremental run took %s s "
+                                + "(full run %s s; recomputed %s)%n", persons(r.persons()), fmt(r.update().runSeconds()),
+                        fmt(r.update().fullRunSeconds()), r.update().recomputed()));
+            }
         }
         for (List<String> target : targets()) {
             out.append(String.format(Locale.ROOT, "target: %s: %s (%s)%n", target.get(0), target.get(1), target.get(2)));

@@ -37,7 +37,10 @@ final class DemoCommand implements Callable<Integer> {
         Path home = EngineConfig.defaultConfDir().toAbsolutePath().getParent();
         Path landing = sample != null ? sample : home.resolve("sample-parquet");
         // The demo's lake is always emptied first: never let it default to a real lake.
-        Path lakeDir = options.lake != null ? options.lake : home.resolve("target").resolve("demo-lake");
+        if (options.lake != null && Lake.isUri(options.lake)) {
+            throw new UsageException("the demo's lake is a local folder (it is emptied first), not " + options.lake);
+        }
+        Path lakeDir = options.lake != null ? Path.of(options.lake) : home.resolve("target").resolve("demo-lake");
         Path info = landing.resolve(GenerateCommand.INFO_FILE);
         if (!Files.isRegularFile(info)) {
             throw new UsageException("sample not found: " + info);
@@ -52,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
                 StandardCopyOption.REPLACE_EXISTING);
         GenerateCommand.restrictToOwner(key);
 
-        options.lake = lakeDir;
+        options.lake = lakeDir.toString();
         EngineConfig config = options.config();
         Lake opened = options.openLake(config);
         Progress progress = Progress.stderr("demo");
@@ -62,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
             if (outcomes.stream().anyMatch(o -> !o.accepted())) {
                 throw new EngineException("the sample has a rejected delivery: see audit.delivery");
             }
-            Engine.RunResult result = engine.run(asOf);
+            Engine.RunResult result = engine.run(asOf, false, audit.runId());
             audit.details(outcomes.size() + " deliveries accepted; as_of " + asOf + ": " + result.signals() + " signals, "
                     + result.flagged() + " flagged");
             return Main.OK;

@@ -20,8 +20,8 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin
     Main.Options options;
 
-    @Option(names = "--landing", required = true, paramLabel = "DIR", description = "The landing zone: <source>/<delivery_id>/_manifest.json + data files.")
-    Path landing;
+    @Option(names = "--landing", required = true, paramLabel = "DIR|URI", description = "The landing zone, a folder or a Hadoop URI (hdfs://…): <source>/<delivery_id>/_manifest.json + data files.")
+    String landing;
 
     @Option(names = "--key-file", required = true, paramLabel = "FILE", description = "The pseudonymisation keys, one key_id:base64(secret) per line.")
     Path keyFile;
@@ -29,7 +29,7 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EngineConfig config = options.config();
-        if (!Files.isDirectory(landing)) {
+        if (!Lake.isUri(landing) && !Files.isDirectory(Path.of(landing))) {
             throw new UsageException("landing zone not found: " + landing);
         }
         KeyFile.read(keyFile); // fail on a bad key file before Spark starts

@@ -135,11 +135,16 @@ public final class Main implements Callable<Integer> {
 
     /** Options every lake command shares. */
     public static class Options extends ConfigOptions {
-        @Option(names = "--lake", paramLabel = "DIR", description = "The Delta lake (default: 'lake' in the configuration).")
-        Path lake;
+        @Option(names = "--lake", paramLabel = "DIR|URI", description = "The Delta lake: a folder, or a Hadoop file system URI such as hdfs://namenode:8020/buurtsignaal (default: 'lake' in the configuration).")
+        String lake;
 
-        Path lakePath(EngineConfig config) {
-            return lake != null ? lake : config.path("lake", "../lake");
+        /** The lake's location: a URI as given, a local path made absolute (relative to conf/ when it comes from conf). */
+        String lakePath(EngineConfig config) {
+            if (lake != null) {
+                return Lake.normalise(lake);
+            }
+            String configured = config.string("lake", "../lake");
+            return Lake.isUri(configured) ? Lake.normalise(configured) : config.path("lake", "../lake").toString();
         }
 
         Lake openLake(EngineConfig config) {
@@ -175,10 +180,14 @@ public final class Main implements Callable<Integer> {
 
         /** The lake of a command that reads one: a missing lake is a usage error, before Spark starts. */
         Lake openExistingLake(EngineConfig config) {
-            if (!lakePath(config).toFile().isDirectory()) {
-                throw new UsageException("lake not found: " + lakePath(config) + " (run ingest first)");
+            String location = lakePath(config);
+            if (!Lake.isUri(location) && !new java.io.File(location).isDirectory()) {
+                throw new UsageException("lake not found: " + location + " (run ingest first)");
             }
             Lake lake = openLake(config);
+            if (!lake.rootExists()) {
+                throw new UsageException("lake not found: " + location + " (run ingest first)");
+            }
             // sql, publish, erase and retention on a small lake run without code generation too.
             SparkSessions.fitCodegen(lake.spark(), config, lake.bytes("bronze"));
             return lake;

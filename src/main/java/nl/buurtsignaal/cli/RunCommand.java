@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Compute silver, signals, indicators and scores for one reference date.",
-                "Re-running for the same as_of replaces that date's rows."})
+                "Re-running for the same as_of replaces that date's rows; it recomputes only what deliveries,",
+                "erasures or a changed method touched since the last run for that date (--full: everything)."})
 final class RunCommand implements Callable<Integer> {
     @Mixin
     Main.Options options;
@@ -20,15 +21,19 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--as-of", required = true, paramLabel = "YYYY-MM-DD", description = "The reference date the results describe.")
     LocalDate asOf;
 
+    @Option(names = "--full", description = "Recompute everything for as_of, also what no new delivery changed since the last run for it.")
+    boolean full;
+
     @Override
     public Integer call() {
         EngineConfig config = options.config();
         Catalogue.load(config); // a broken catalogue fails before Spark starts
         Lake lake = options.openExistingLake(config);
         return options.audited(lake, config, "run", true, audit -> {
-            Engine.RunResult result = new Engine(lake, config, Progress.stderr("run")).run(asOf);
+            Engine.RunResult result = new Engine(lake, config, Progress.stderr("run")).run(asOf, full, audit.runId());
             audit.details("as_of " + asOf + ": " + result.signals() + " signals, " + result.indicatorRows()
-                    + " indicator rows, " + result.flagged() + " flagged, method " + result.methodVersion());
+                    + " indicator rows, " + result.flagged() + " flagged, method " + result.methodVersion()
+                    + "; recomputed " + result.recomputed());
             return Main.OK;
         });
     }

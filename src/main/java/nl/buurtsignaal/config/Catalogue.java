@@ -80,6 +80,9 @@ public final class Catalogue {
             }
         });
         String id = required(node, "id", name);
+        if (!id.matches("[A-Za-z0-9_.-]+")) {
+            throw new UsageException("catalogue " + name + ": id must consist of letters, digits, '_', '.' and '-', not '" + id + "'");
+        }
         String kind = required(node, "kind", name);
         String theme = required(node, "theme", name);
         String sql = required(node, "sql", name);

@@ -26,6 +26,25 @@ public final class Conform {
     public static final List<String> SOURCES = List.of("brp_residence", "bag_address", "hr_establishment",
             "hr_officer", "woz_value", "brk_transfer", "enforcement_case", "care_provision");
 
+    /** The bronze tables each silver table is built from (a test checks this against the plans). */
+    public static final Map<String, List<String>> INPUTS = inputs();
+
+    private static Map<String, List<String>> inputs() {
+        Map<String, List<String>> inputs = new LinkedHashMap<>();
+        inputs.put("silver.address", List.of("bag_address"));
+        inputs.put("silver.residence", List.of("brp_residence", "bag_address"));
+        inputs.put("silver.resident", List.of("brp_residence", "bag_address"));
+        inputs.put("silver.household", List.of("brp_residence", "bag_address"));
+        inputs.put("silver.establishment", List.of("hr_establishment", "bag_address"));
+        inputs.put("silver.company", List.of("hr_establishment", "bag_address"));
+        inputs.put("silver.officer", List.of("hr_officer"));
+        inputs.put("silver.transfer", List.of("brk_transfer", "bag_address"));
+        inputs.put("silver.enforcement_case", List.of("enforcement_case", "bag_address"));
+        inputs.put("silver.provision", List.of("care_provision"));
+        inputs.replaceAll((table, sources) -> sources.stream().map(s -> "bronze." + s).toList());
+        return java.util.Collections.unmodifiableMap(inputs);
+    }
+
     private final Lake lake;
     private final EngineConfig config;
     private final Progress progress;

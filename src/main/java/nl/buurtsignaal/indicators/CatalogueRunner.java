@@ -85,10 +85,47 @@ public final class CatalogueRunner {
         return line.length() > 300 ? line.substring(0, 300) + "…" : line;
     }
 
+    /**
+     * The bronze tables an entry's result depends on: those of the silver tables its SQL names; an
+     * entry reading the run's signals depends on every rule's; an indicator also on the addresses,
+     * which decide the neighbourhoods it is reported for.
+     */
+    public java.util.SortedSet<String> inputsOf(CatalogueEntry entry, LocalDate asOf) {
+        java.util.SortedSet<String> inputs = new java.util.TreeSet<>();
+        String sql = entry.boundSql(asOf);
+        java.util.regex.Matcher silver = SILVER_NAME.matcher(sql);
+        while (silver.find()) {
+            List<String> sources = nl.buurtsignaal.conform.Conform.INPUTS.get("silver." + silver.group(1));
+            if (sources == null) {
+                throw new UsageException("catalogue " + entry.where() + ": unknown table silver." + silver.group(1));
+            }
+            inputs.addAll(sources);
+        }
+        if (sql.contains(CURRENT_SIGNAL_VIEW)) {
+            catalogue.rules().forEach(rule -> inputs.addAll(inputsOf(rule, asOf)));
+        }
+        if (!entry.isRule()) {
+            inputs.addAll(nl.buurtsignaal.conform.Conform.INPUTS.get("silver.address"));
+        }
+        return inputs;
+    }
+
     /** All rules for as_of, in one Delta commit that replaces as_of's earlier signals. */
     public long runRules(LocalDate asOf) {
+        return runRules(asOf, catalogue.rules());
+    }
+
+    /**
+     * Some rules for as_of, in one Delta commit that replaces those rules' earlier signals of as_of;
+     * the other rules' signals stay. Returns the number of signals of as_of, all rules.
+     */
+    public long runRules(LocalDate asOf, List<CatalogueEntry> rules) {
+        if (rules.isEmpty()) {
+            registerCurrentSignals(asOf, true);
+            return lake.exists(SIGNAL) ? lake.read(SIGNAL).filter(col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf)))).count() : 0;
+        }
         List<Dataset<Row>> parts = new ArrayList<>();
-        for (CatalogueEntry rule : catalogue.rules()) {
+        for (CatalogueEntry rule : rules) {
             Dataset<Row> hits = lake.spark().sql(rule.boundSql(asOf));
             Column severity = List.of(hits.columns()).contains("severity") ? col("severity") : lit(2);
             parts.add(hits.select(
@@ -107,7 +144,11 @@ public final class CatalogueRunner {
                 asOfDate.as("as_of"),
                 col("rule_id"), col("subject_type"), col("subject_id"), col("address_id"), col("buurt_code"),
                 col("severity"), col("evidence"));
-        lake.replaceAsOf(SIGNAL, asOf, signals.repartition(1));
+        if (rules.size() == catalogue.rules().size()) {
+            lake.replaceAsOf(SIGNAL, asOf, signals.repartition(1));
+        } else {
+            lake.replaceWhere(SIGNAL, "as_of = DATE'" + asOf + "' AND rule_id IN (" + quotedIds(rules) + ")", signals.repartition(1));
+        }
         registerCurrentSignals(asOf, false);
         return lake.read(SIGNAL).filter(col("as_of").equalTo(asOfDate)).count();
     }
@@ -132,10 +173,20 @@ public final class CatalogueRunner {
         }
     }
 
+    /** Entry ids as a SQL list: 'a', 'b' (the catalogue allows letters, digits, '_', '.' and '-' in ids). */
+    public static String quotedIds(List<CatalogueEntry> entries) {
+        return String.join(", ", entries.stream().map(e -> "'" + e.id() + "'").toList());
+    }
+
     /** The indicators' counts per buurt: indicator_id, theme, scale, buurt_code, numerator, denominator. */
     public Dataset<Row> indicatorCounts(LocalDate asOf) {
+        return indicatorCounts(asOf, catalogue.indicators());
+    }
+
+    /** Some indicators' counts per buurt. */
+    public Dataset<Row> indicatorCounts(LocalDate asOf, List<CatalogueEntry> indicators) {
         List<Dataset<Row>> parts = new ArrayList<>();
-        for (CatalogueEntry indicator : catalogue.indicators()) {
+        for (CatalogueEntry indicator : indicators) {
             Dataset<Row> counts = lake.spark().sql(indicator.boundSql(asOf));
             parts.add(counts.select(
                     lit(indicator.id()).as("indicator_id"),

@@ -19,8 +19,7 @@ import org.apache.spark.sql.types.StructField;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import org.apache.hadoop.fs.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,7 +33,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.apache.spark.sql.functions.*;
 
@@ -55,6 +53,7 @@ public final class Ingest {
     private final KeyFile keys;
     private final String runId;
     private final Progress progress;
+    private LandingZone zone;
 
     /** What happened to one delivery. */
     public record Outcome(String source, String deliveryId, boolean accepted, String reason, long rowsRead,
@@ -74,30 +73,31 @@ public final class Ingest {
         spark.udf().register(IS_BSN_UDF, (UDF1<String, Boolean>) Sources::isBsn, DataTypes.BooleanType);
     }
 
-    /** Ingests every new delivery of the landing zone; returns what happened to each. */
-    public List<Outcome> ingestAll(Path landing) {
-        if (!Files.isDirectory(landing)) {
+    /** Ingests every new delivery of a landing zone (a folder or a Hadoop URI); returns what happened to each. */
+    public List<Outcome> ingestAll(String landing) {
+        zone = LandingZone.open(lake.spark(), landing);
+        if (!zone.isDirectory(zone.root())) {
             throw new UsageException("landing zone not found: " + landing);
         }
         Set<String> seen = AuditTables.deliveriesSeen(lake);
         List<Path> pending = new ArrayList<>();
-        for (Path sourceDir : list(landing)) {
-            String name = sourceDir.getFileName().toString();
-            if (!Files.isDirectory(sourceDir) || name.startsWith(".") || name.startsWith("_")) {
+        for (Path sourceDir : zone.list(zone.root())) {
+            String name = sourceDir.getName();
+            if (!zone.isDirectory(sourceDir) || name.startsWith(".") || name.startsWith("_")) {
                 continue;
             }
             if (Sources.byName(name).isEmpty()) {
                 progress.info("skipped folder " + name + ": not a source of the data contract");
                 continue;
             }
-            for (Path deliveryDir : list(sourceDir)) {
-                if (Files.isDirectory(deliveryDir) && !seen.contains(name + "/" + deliveryDir.getFileName())) {
+            for (Path deliveryDir : zone.list(sourceDir)) {
+                if (zone.isDirectory(deliveryDir) && !seen.contains(name + "/" + deliveryDir.getName())) {
                     pending.add(deliveryDir);
                 }
             }
         }
         progress.stages(pending.size());
-        SparkSessions.fitCodegen(lake.spark(), config, pending.stream().mapToLong(Lake::bytesUnder).sum());
+        SparkSessions.fitCodegen(lake.spark(), config, pending.stream().mapToLong(zone::bytesUnder).sum());
         if (pending.isEmpty()) {
             progress.info("nothing new in " + landing + " (" + seen.size() + " deliveries already in the lake)");
         }
@@ -123,8 +123,8 @@ public final class Ingest {
     }
 
     private Outcome ingestOne(Path deliveryDir) {
-        String source = deliveryDir.getParent().getFileName().toString();
-        String deliveryId = deliveryDir.getFileName().toString();
+        String source = deliveryDir.getParent().getName();
+        String deliveryId = deliveryDir.getName();
         progress.step(source + " " + deliveryId);
         Outcome outcome;
         try {
@@ -142,23 +142,15 @@ public final class Ingest {
 
     private String keyIdOf(Path deliveryDir, String source) {
         try {
-            Manifest m = Manifest.read(deliveryDir, source);
+            Manifest m = Manifest.read(zone, deliveryDir, source);
             return m.isPseudonymised() ? m.keyId() : keys.currentKeyId();
         } catch (DeliveryRejected e) {
             return null;
         }
     }
 
-    private static List<Path> list(Path dir) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.sorted().toList();
-        } catch (IOException e) {
-            throw new UsageException("cannot list " + dir);
-        }
-    }
-
     Outcome ingest(Sources.Source source, Path deliveryDir) {
-        Manifest manifest = Manifest.read(deliveryDir, source.name());
+        Manifest manifest = Manifest.read(zone, deliveryDir, source.name());
         checkFileSet(deliveryDir, manifest);
         checkChecksums(deliveryDir, manifest);
         if (manifest.isPseudonymised() && !keys.has(manifest.keyId())) {
@@ -191,8 +183,8 @@ public final class Ingest {
         }
     }
 
-    private static void checkFileSet(Path deliveryDir, Manifest manifest) {
-        Set<String> present = list(deliveryDir).stream().map(p -> p.getFileName().toString())
+    private void checkFileSet(Path deliveryDir, Manifest manifest) {
+        Set<String> present = zone.list(deliveryDir).stream().map(Path::getName)
                 .filter(n -> !n.equals(Manifest.FILE_NAME)).collect(Collectors.toCollection(TreeSet::new));
         Set<String> listed = manifest.files().stream().map(Manifest.DataFile::name)
                 .collect(Collectors.toCollection(TreeSet::new));
@@ -207,24 +199,26 @@ public final class Ingest {
         }
     }
 
-    private static void checkChecksums(Path deliveryDir, Manifest manifest) {
+    private void checkChecksums(Path deliveryDir, Manifest manifest) {
         for (Manifest.DataFile file : manifest.files()) {
-            String actual = sha256(deliveryDir.resolve(file.name()));
-            if (!actual.equals(file.sha256())) {
-                throw new DeliveryRejected("checksum mismatch for " + file.name());
+            Path path = new Path(deliveryDir, file.name());
+            try (InputStream in = zone.open(path)) {
+                if (!sha256(in).equals(file.sha256())) {
+                    throw new DeliveryRejected("checksum mismatch for " + file.name());
+                }
+            } catch (IOException e) {
+                throw new DeliveryRejected("file " + file.name() + " cannot be read");
             }
         }
     }
 
-    static String sha256(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+    static String sha256(InputStream data) throws IOException {
+        try (DigestInputStream in = new DigestInputStream(data, MessageDigest.getInstance("SHA-256"))) {
             byte[] buffer = new byte[1 << 16];
             while (in.read(buffer) >= 0) {
                 // the digest stream hashes as it reads
             }
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (IOException e) {
-            throw new DeliveryRejected("file " + file.getFileName() + " cannot be read");
+            return HexFormat.of().formatHex(in.getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -232,7 +226,7 @@ public final class Ingest {
 
     /** Every column as a string, plus the file name and the 1-based row number within it. */
     private Dataset<Row> readFiles(Path deliveryDir, Manifest manifest) {
-        String[] paths = manifest.files().stream().map(f -> deliveryDir.resolve(f.name()).toString()).toArray(String[]::new);
+        String[] paths = manifest.files().stream().map(f -> new Path(deliveryDir, f.name()).toString()).toArray(String[]::new);
         Dataset<Row> rows;
         try {
             if (manifest.isCsv()) {

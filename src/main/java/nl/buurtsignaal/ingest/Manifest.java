@@ -64,14 +64,36 @@ public record Manifest(
         }
     }
 
+    /** The manifest of a delivery folder on the local file system. */
     public static Manifest read(Path deliveryDir, String expectedSource) {
         Path file = deliveryDir.resolve(FILE_NAME);
         if (!Files.isRegularFile(file)) {
             throw new DeliveryRejected("manifest missing (" + FILE_NAME + ")");
         }
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return parse(in, deliveryDir.getFileName().toString(), expectedSource);
+        } catch (IOException e) {
+            throw new DeliveryRejected("manifest cannot be read");
+        }
+    }
+
+    /** The manifest of a delivery folder in a landing zone on any file system. */
+    public static Manifest read(LandingZone zone, org.apache.hadoop.fs.Path deliveryDir, String expectedSource) {
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(deliveryDir, FILE_NAME);
+        if (!zone.isFile(file)) {
+            throw new DeliveryRejected("manifest missing (" + FILE_NAME + ")");
+        }
+        try (java.io.InputStream in = zone.open(file)) {
+            return parse(in, deliveryDir.getName(), expectedSource);
+        } catch (IOException e) {
+            throw new DeliveryRejected("manifest cannot be read");
+        }
+    }
+
+    private static Manifest parse(java.io.InputStream in, String folder, String expectedSource) {
         JsonNode root;
         try {
-            root = JSON.readTree(file.toFile());
+            root = JSON.readTree(in);
         } catch (IOException e) {
             throw new DeliveryRejected("manifest malformed: not valid JSON");
         }
@@ -83,7 +105,6 @@ public record Manifest(
             throw new DeliveryRejected("manifest malformed: source is '" + safe(source) + "', the folder says '" + expectedSource + "'");
         }
         String deliveryId = text(root, "delivery_id");
-        String folder = deliveryDir.getFileName().toString();
         if (!folder.equals(deliveryId)) {
             throw new DeliveryRejected("manifest malformed: delivery_id is '" + safe(deliveryId) + "', the folder says '" + folder + "'");
         }

@@ -5,18 +5,27 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * The lake: one Delta table per {@code <schema>.<table>} name, stored at
  * {@code <lake>/<schema>/<table>}. Tables are registered in Spark's session catalog under the same
  * names so that catalogue SQL and the {@code sql} command read {@code silver.resident}, not paths.
+ *
+ * <p>The lake is a local folder or a URI of any file system Hadoop knows ({@code hdfs://…},
+ * {@code s3a://…}); the lake's own bookkeeping (which tables exist, their versions, their size)
+ * goes through Hadoop's FileSystem, as Delta's does.
  */
 public final class Lake {
     public static final List<String> SCHEMAS = List.of("bronze", "silver", "gold", "hub", "audit", "quarantine");
@@ -24,25 +33,69 @@ public final class Lake {
     /** Table name to the location it is registered with in this JVM's session catalog. */
     private static final java.util.Map<String, String> REGISTERED = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private final SparkSession spark;
-    private final Path root;
+    private static final Pattern URI_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*");
 
-    public Lake(SparkSession spark, Path root) {
+    private final SparkSession spark;
+    private final String root;
+    private final FileSystem fs;
+
+    /** A lake in a local folder. */
+    public Lake(SparkSession spark, java.nio.file.Path root) {
+        this(spark, root.toString());
+    }
+
+    /** A lake in a local folder or at a Hadoop file system URI ({@code hdfs://namenode:8020/lake}). */
+    public Lake(SparkSession spark, String root) {
         this.spark = spark;
-        this.root = root.toAbsolutePath().normalize();
+        this.root = normalise(root);
+        try {
+            this.fs = new Path(this.root).getFileSystem(spark.sessionState().newHadoopConf());
+        } catch (IOException e) {
+            throw new IllegalStateException("no file system for the lake " + this.root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A URI with a scheme stays as given (without a trailing slash); a local path becomes absolute. */
+    public static String normalise(String root) {
+        if (isUri(root)) {
+            String trimmed = root.replaceAll("/+$", "");
+            return trimmed.startsWith("file:") ? normalise(java.nio.file.Path.of(java.net.URI.create(trimmed)).toString()) : trimmed;
+        }
+        return java.nio.file.Path.of(root).toAbsolutePath().normalize().toString();
+    }
+
+    /** Whether a lake setting names a file system by its scheme ({@code hdfs://…}) rather than a local path. */
+    public static boolean isUri(String root) {
+        return URI_SCHEME.matcher(root).matches();
+    }
+
+    /** Whether the lake is a folder on this machine's file system (the writer lock is then an OS lock). */
+    public boolean isLocal() {
+        return !isUri(root);
     }
 
     public SparkSession spark() {
         return spark;
     }
 
-    public Path root() {
+    public String root() {
         return root;
     }
 
-    public Path location(String table) {
+    /** Whether the lake's root folder exists (a lake that was never written to does not). */
+    public boolean rootExists() {
+        try {
+            return fs.getFileStatus(new Path(root)).isDirectory();
+        } catch (FileNotFoundException e) {
+            return false;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the lake " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String location(String table) {
         String[] parts = split(table);
-        return root.resolve(parts[0]).resolve(parts[1]);
+        return root + "/" + parts[0] + "/" + parts[1];
     }
 
     /**
@@ -55,20 +108,20 @@ public final class Lake {
     }
 
     public Dataset<Row> read(String table) {
-        return spark.read().format("delta").load(location(table).toString());
+        return spark.read().format("delta").load(location(table));
     }
 
     /** Replaces the table's content in one commit (a {@code full} delivery, a snapshot). */
     public void overwrite(String table, Dataset<Row> rows) {
         rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
-                .save(location(table).toString());
+                .save(location(table));
         register(table);
     }
 
     /** Replaces the rows matching {@code condition} in one commit (Delta's replaceWhere). */
     public void replaceWhere(String table, String condition, Dataset<Row> rows) {
         rows.write().format("delta").mode("overwrite").option("replaceWhere", condition)
-                .save(location(table).toString());
+                .save(location(table));
         register(table);
     }
 
@@ -78,27 +131,24 @@ public final class Lake {
     }
 
     public void append(String table, Dataset<Row> rows) {
-        rows.write().format("delta").mode("append").save(location(table).toString());
+        rows.write().format("delta").mode("append").save(location(table));
         register(table);
     }
 
     public DeltaTable deltaTable(String table) {
-        return DeltaTable.forPath(spark, location(table).toString());
+        return DeltaTable.forPath(spark, location(table));
     }
 
     /** The table's latest Delta version, -1 when it does not exist: read from the log's file names, no Spark job. */
     public long version(String table) {
-        Path log = location(table).resolve("_delta_log");
-        if (!Files.isDirectory(log)) {
-            return -1;
+        long version = -1;
+        for (FileStatus file : list(new Path(location(table), "_delta_log"))) {
+            String name = file.getPath().getName();
+            if (name.length() == 25 && name.matches("\\d{20}\\.json")) {
+                version = Math.max(version, Long.parseLong(name.substring(0, 20)));
+            }
         }
-        try (Stream<Path> files = Files.list(log)) {
-            return files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.matches("\\d{20}\\.json"))
-                    .mapToLong(n -> Long.parseLong(n.substring(0, 20))).max().orElse(-1);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot list " + log, e);
-        }
+        return version;
     }
 
     /** Every table of the lake with its latest Delta version. */
@@ -114,43 +164,52 @@ public final class Lake {
     public List<String> tables() {
         List<String> tables = new ArrayList<>();
         for (String schema : SCHEMAS) {
-            Path dir = root.resolve(schema);
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (Stream<Path> list = Files.list(dir)) {
-                list.filter(p -> Files.isDirectory(p.resolve("_delta_log"))).sorted()
-                        .map(p -> schema + "." + p.getFileName())
-                        .filter(this::exists)
-                        .forEach(tables::add);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot list lake folder " + dir, e);
-            }
+            list(new Path(root, schema)).stream().filter(FileStatus::isDirectory)
+                    .map(folder -> schema + "." + folder.getPath().getName()).sorted()
+                    .filter(this::exists)
+                    .forEach(tables::add);
         }
         return tables;
+    }
+
+    /** A folder's entries; none when the folder does not exist. */
+    private List<FileStatus> list(Path folder) {
+        try {
+            return List.of(fs.listStatus(folder));
+        } catch (FileNotFoundException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + folder + ": " + e.getMessage(), e);
+        }
     }
 
     /**
      * One writer at a time: commands that change the lake hold this lock for their whole duration.
      * A second ingest started alongside waits, then finds the deliveries already in the lake. The
-     * operating system releases the lock when the process ends in any way, also by SIGKILL. (On
-     * HDFS or S3 this local lock does not apply; Delta's optimistic concurrency then refuses the
-     * losing commit instead.)
+     * lock is released when its holder ends in any way, also by SIGKILL: on a local lake at once
+     * (an operating-system lock), on HDFS when the holder's lease expires.
      */
     public WriterLock lockForWriting(java.util.function.Consumer<String> onWait) {
-        return WriterLock.acquire(root, onWait);
+        return WriterLock.acquire(this, fs, onWait);
     }
 
     /** Bytes on storage under one schema of the lake, history included: a cheap measure of input size. */
     public long bytes(String schema) {
-        return Lake.bytesUnder(root.resolve(schema));
+        try {
+            return fs.getContentSummary(new Path(root, schema)).getLength();
+        } catch (FileNotFoundException e) {
+            return 0;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot measure " + root + "/" + schema + ": " + e.getMessage(), e);
+        }
     }
 
-    public static long bytesUnder(Path dir) {
+    /** Bytes under a local folder (a landing zone's delivery). */
+    public static long bytesUnder(java.nio.file.Path dir) {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
-        try (Stream<Path> files = Files.walk(dir)) {
+        try (Stream<java.nio.file.Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + dir, e);
@@ -178,7 +237,7 @@ public final class Lake {
      * name registered earlier for another lake (tests, the demo) is pointed at this lake.
      */
     public void register(String table) {
-        String location = location(table).toString();
+        String location = location(table);
         String known = REGISTERED.get(table);
         if (location.equals(known) && spark.catalog().tableExists(table)) {
             return;

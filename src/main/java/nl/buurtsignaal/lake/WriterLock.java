@@ -1,5 +1,10 @@
 package nl.buurtsignaal.lake;
 
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileSystem;
+
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -10,28 +15,101 @@ import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 
 /**
- * The lake's writer lock: an operating-system lock on {@code <lake>/.writer.lock}, released when
- * the holder closes it or its process ends (also by SIGKILL), so a killed job never leaves a stale
- * lock behind. Within one JVM (tests, the demo) the lock is re-entrant.
+ * The lake's writer lock on {@code <lake>/.writer.lock}, released when the holder closes it or its
+ * process ends in any way (also by SIGKILL), so a killed job never leaves a stale lock behind:
+ * <ul>
+ * <li>a local lake: an operating-system lock on the file, released with the process;</li>
+ * <li>HDFS: the NameNode's lease on the file, held by keeping it open for appending; a second
+ * writer's append is refused while the lease lives, and a dead holder's lease expires (the
+ * NameNode's soft limit, a minute by default), after which the waiting writer takes over;</li>
+ * <li>other stores (S3): no lock can be taken there; one writer per lake, or Delta's DynamoDB log
+ * store, keeps commits safe (README, "Running on a cluster").</li>
+ * </ul>
+ * Within one JVM (tests, the demo) the lock is re-entrant.
  */
 public final class WriterLock implements AutoCloseable {
-    private static final java.util.Map<Path, WriterLock> HELD = new java.util.HashMap<>();
+    private static final java.util.Map<String, WriterLock> HELD = new java.util.HashMap<>();
+    private static final long RETRY_MILLIS = 2_000;
 
-    private final Path file;
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final String key;
+    private final Closeable release;
     private int holds = 1;
 
-    private WriterLock(Path file, FileChannel channel, FileLock lock) {
-        this.file = file;
-        this.channel = channel;
-        this.lock = lock;
+    private WriterLock(String key, Closeable release) {
+        this.key = key;
+        this.release = release;
     }
 
-    static WriterLock acquire(Path lakeRoot, Consumer<String> onWait) {
-        Path file = lakeRoot.resolve(".writer.lock");
+    static WriterLock acquire(Lake lake, FileSystem fs, Consumer<String> onWait) {
+        if (lake.isLocal()) {
+            return acquireLocal(Path.of(lake.root()), onWait);
+        }
+        return acquire(lake.root(), fs, onWait);
+    }
+
+    /** The lock of a lake on a Hadoop file system; HDFS locks, other stores get a lock that guards nothing. */
+    public static WriterLock acquire(String lakeRoot, FileSystem fs, Consumer<String> onWait) {
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(lakeRoot, ".writer.lock");
+        String key = file + "@" + System.identityHashCode(fs);
         synchronized (HELD) {
-            WriterLock held = HELD.get(file);
+            WriterLock held = HELD.get(key);
+            if (held != null) {
+                held.holds++;
+                return held;
+            }
+        }
+        // waiting for another process's lease happens outside the monitor: closing a lock needs it
+        Closeable release = "hdfs".equals(fs.getScheme()) ? leaseLock(fs, file, onWait) : () -> { };
+        synchronized (HELD) {
+            WriterLock writerLock = new WriterLock(key, release);
+            HELD.put(key, writerLock);
+            return writerLock;
+        }
+    }
+
+    private static Closeable leaseLock(FileSystem fs, org.apache.hadoop.fs.Path file, Consumer<String> onWait) {
+        boolean told = false;
+        while (true) {
+            try {
+                FSDataOutputStream out = fs.exists(file) ? fs.append(file) : fs.create(file, false);
+                out.hflush();
+                return out;
+            } catch (FileAlreadyExistsException e) {
+                // another writer created the file a moment ago: its lease decides, next round
+            } catch (IOException e) {
+                if (!heldByAnother(e)) {
+                    throw new IllegalStateException("cannot lock the lake for writing: " + file + ": " + e.getMessage(), e);
+                }
+                if (!told) {
+                    onWait.accept("another buurtsignaal command is writing to this lake; waiting for it to finish");
+                    told = true;
+                }
+                sleep();
+            }
+        }
+    }
+
+    /** The NameNode refuses an append while another client holds the file's lease, or recovers a dead holder's. */
+    private static boolean heldByAnother(IOException e) {
+        String text = e.getClass().getName() + " " + e.getMessage();
+        return text.contains("AlreadyBeingCreatedException") || text.contains("RecoveryInProgressException")
+                || text.contains("lease");
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(RETRY_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the lake's writer lock", e);
+        }
+    }
+
+    private static WriterLock acquireLocal(Path lakeRoot, Consumer<String> onWait) {
+        Path file = lakeRoot.resolve(".writer.lock");
+        String key = file.toString();
+        synchronized (HELD) {
+            WriterLock held = HELD.get(key);
             if (held != null) {
                 held.holds++;
                 return held;
@@ -44,8 +122,8 @@ public final class WriterLock implements AutoCloseable {
                     onWait.accept("another buurtsignaal command is writing to this lake; waiting for it to finish");
                     lock = channel.lock();
                 }
-                WriterLock writerLock = new WriterLock(file, channel, lock);
-                HELD.put(file, writerLock);
+                WriterLock writerLock = new WriterLock(key, channel);
+                HELD.put(key, writerLock);
                 return writerLock;
             } catch (IOException | OverlappingFileLockException e) {
                 throw new IllegalStateException("cannot lock the lake for writing: " + file, e);
@@ -59,12 +137,12 @@ public final class WriterLock implements AutoCloseable {
             if (--holds > 0) {
                 return;
             }
-            HELD.remove(file);
+            HELD.remove(key);
             try {
-                lock.release();
-                channel.close();
+                // closing the channel releases the OS lock; closing the stream ends the HDFS lease
+                release.close();
             } catch (IOException e) {
-                // closing the channel releases the lock in any case
+                // a dead stream's lease expires on its own
             }
         }
     }

@@ -87,13 +87,24 @@ public final class Scoring {
         Dataset<Row> withSpread = withMedian
                 .withColumn("_abs_dev", abs(col(valueColumn).minus(col("_median"))))
                 .withColumn("_mad", percentile(col("_abs_dev"), lit(0.5)).over(group))
-                .withColumn("_mean_ad", avg(col("_abs_dev")).over(group));
+                .withColumn("_mean_ad", when(count(col("_abs_dev")).over(group).gt(0),
+                        sumInOrder(collect_list(col("_abs_dev")).over(group)).divide(count(col("_abs_dev")).over(group))));
         Column sigma = when(col("_mad").gt(0), col("_mad").multiply(MAD_TO_SIGMA))
                 .when(col("_mean_ad").gt(0), col("_mean_ad").multiply(MEAN_AD_TO_SIGMA));
         Column z = when(col(valueColumn).isNull(), lit(null).cast(DataTypes.DoubleType))
                 .when(sigma.isNull(), lit(0.0))
                 .otherwise(col(valueColumn).minus(col("_median")).divide(sigma));
         return withSpread.withColumn("z_score", z).drop("_median", "_abs_dev", "_mad", "_mean_ad");
+    }
+
+    /**
+     * The sum of collected doubles in ascending order. A plain sum adds rows in the order they
+     * arrive, which depends on how the input is split into files and partitions; its last bits then
+     * differ between a laptop and a cluster. Summed in sorted order, the same facts give the same
+     * score, bit for bit, wherever the engine runs.
+     */
+    static Column sumInOrder(Column collected) {
+        return aggregate(array_sort(collected), lit(0.0), (total, x) -> total.plus(x));
     }
 
     /** gold.buurt_score from gold.buurt_indicator rows of one as_of. */
@@ -124,9 +135,9 @@ public final class Scoring {
                 .filter(col("weight").gt(0));
         WindowSpec perBuurt = Window.partitionBy("theme", "buurt_code");
         Dataset<Row> contributions = weighted.withColumn("contribution",
-                col("weight").multiply(col("z_score")).divide(sum("weight").over(perBuurt)));
+                col("weight").multiply(col("z_score")).divide(sumInOrder(collect_list("weight").over(perBuurt))));
         Dataset<Row> perTheme = contributions.groupBy("theme", "buurt_code").agg(
-                sum("contribution").as("score"),
+                sumInOrder(collect_list("contribution")).as("score"),
                 expr("transform(sort_array(collect_list(struct(-contribution AS k, indicator_id, contribution))), "
                         + "x -> named_struct('indicator_id', x.indicator_id, 'contribution', x.contribution))")
                         .as("contributions"));

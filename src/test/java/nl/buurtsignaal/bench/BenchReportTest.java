@@ -25,7 +25,8 @@ class BenchReportTest {
                 new Bench.Stage(persons, Bench.ENGINE, "silver", engineRun / 4, persons, 1 << 30, 2L << 30, 10, 10),
                 new Bench.Stage(persons, Bench.ENGINE, "rules", engineRun / 4, persons, 1 << 30, 2L << 30, 1, 1),
                 new Bench.Stage(persons, Bench.DUCKDB, "silver", duckdb / 2, persons, 0, 2L << 30, 0, 0),
-                new Bench.Stage(persons, Bench.DUCKDB, "rules", duckdb / 2, persons, 0, 2L << 30, 0, 0)), EQUAL);
+                new Bench.Stage(persons, Bench.DUCKDB, "rules", duckdb / 2, persons, 0, 2L << 30, 0, 0)), EQUAL,
+                new Bench.Update(1, engineRun / 8, engineRun / 2, "1/10 silver tables, 0/9 rules, 5/13 indicators"));
     }
 
     private static List<String> verdicts(double demo, Bench.Result oneMillion, Bench.Result fiveMillion) {

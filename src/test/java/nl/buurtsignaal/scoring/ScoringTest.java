@@ -33,6 +33,33 @@ class ScoringTest extends SparkTestBase {
         return out;
     }
 
+    /** The same values in another row order (another file layout, another cluster) give the same z, bit for bit. */
+    @Test
+    void robustZDoesNotDependOnTheOrderOfRows() {
+        List<Row> data = new ArrayList<>();
+        double[] spread = {1e16, 1.0, 1.0, 1.0, 1.0, 1.0}; // 1e16 + 1 + 1 ... != 1 + 1 + ... + 1e16
+        for (int i = 0; i < 15; i++) {
+            data.add(RowFactory.create("a", "zero" + i, 0.0)); // median and MAD 0: sigma from the mean deviation
+        }
+        for (int i = 0; i < spread.length; i++) {
+            data.add(RowFactory.create("a", "v" + i, spread[i]));
+        }
+        List<Row> reversed = new ArrayList<>(data);
+        java.util.Collections.reverse(reversed);
+        Map<String, Double> forward = zOf(spark().createDataFrame(data, VALUES).coalesce(1));
+        Map<String, Double> backward = zOf(spark().createDataFrame(reversed, VALUES).coalesce(1));
+        assertEquals(forward, backward);
+        assertTrue(forward.get("v0") > 0);
+    }
+
+    private static Map<String, Double> zOf(Dataset<Row> df) {
+        Map<String, Double> out = new HashMap<>();
+        for (Row r : Scoring.withRobustZ(df, "g").select("k", "z_score").collectAsList()) {
+            out.put(r.getString(0), r.isNullAt(1) ? null : r.getDouble(1));
+        }
+        return out;
+    }
+
     @Test
     void robustZOnAHandComputedExample() {
         // median 3, MAD 1, sigma 1.4826: z(100) = 97 / 1.4826, z(1) = -2 / 1.4826
