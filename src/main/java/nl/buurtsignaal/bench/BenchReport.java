@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalDouble;
 
 /** The bench's figures as csv, as a markdown page (docs/performance.md) and as a table on screen. */
 public final class BenchReport {
@@ -15,11 +14,12 @@ public final class BenchReport {
     private static final List<String> COMPARED = List.of("silver", "rules", "indicators");
 
     private final List<Bench.Result> results;
-    private final OptionalDouble demoSeconds;
+    private final List<Double> demoSeconds;
     private final String command;
     private final String environment;
 
-    public BenchReport(List<Bench.Result> results, OptionalDouble demoSeconds, String command, String environment) {
+    /** {@code demoSeconds}: each timed run of the demo, none when it was not timed; judged on the median. */
+    public BenchReport(List<Bench.Result> results, List<Double> demoSeconds, String command, String environment) {
         this.results = results;
         this.demoSeconds = demoSeconds;
         this.command = command;
@@ -105,7 +105,14 @@ public final class BenchReport {
 
     List<List<String>> targets() {
         List<List<String>> rows = new ArrayList<>();
-        demoSeconds.ifPresent(s -> rows.add(List.of("`demo` at most 60 s wall", fmt(s) + " s", yes(s <= 60))));
+        if (!demoSeconds.isEmpty()) {
+            List<Double> sorted = demoSeconds.stream().sorted().toList();
+            int n = sorted.size();
+            double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+            String runs = n == 1 ? fmt(median) + " s" : "median " + fmt(median) + " s of " + n + " runs ("
+                    + String.join(", ", demoSeconds.stream().map(BenchReport::fmt).toList()) + ")";
+            rows.add(List.of("`demo` at most 60 s wall", runs, yes(median <= 60)));
+        }
         find(1_000_000).ifPresent(r -> {
             double total = r.seconds(Bench.ENGINE);
             rows.add(List.of("1M persons: ingest + run at most 180 s", fmt(total) + " s", yes(total <= 180)));

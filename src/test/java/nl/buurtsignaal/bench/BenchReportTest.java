@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.OptionalDouble;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,8 +29,19 @@ class BenchReportTest {
     }
 
     private static List<String> verdicts(double demo, Bench.Result oneMillion, Bench.Result fiveMillion) {
-        return new BenchReport(List.of(oneMillion, fiveMillion), OptionalDouble.of(demo), "cmd", "env").targets()
+        return new BenchReport(List.of(oneMillion, fiveMillion), List.of(demo), "cmd", "env").targets()
                 .stream().map(target -> target.get(2)).toList();
+    }
+
+    @Test
+    void theDemoIsJudgedOnTheMedianOfItsRuns() {
+        Bench.Result oneMillion = result(1_000_000, 180, 30);
+        Bench.Result fiveMillion = result(5_000_000, 900, 300);
+        List<List<String>> slowOutlier = new BenchReport(List.of(oneMillion, fiveMillion), List.of(59.0, 77.5, 58.0), "cmd", "env").targets();
+        assertEquals("yes", slowOutlier.get(0).get(2));
+        assertEquals("median 59.0 s of 3 runs (59.0, 77.5, 58.0)", slowOutlier.get(0).get(1));
+        List<List<String>> oneFastRun = new BenchReport(List.of(oneMillion, fiveMillion), List.of(61.0, 50.0, 62.0), "cmd", "env").targets();
+        assertEquals("**no**", oneFastRun.get(0).get(2));
     }
 
     @Test
@@ -48,7 +58,7 @@ class BenchReportTest {
 
     @Test
     void csvAndMarkdownCarryEveryStage(@TempDir Path dir) throws IOException {
-        BenchReport report = new BenchReport(List.of(result(100_000, 20, 2)), OptionalDouble.empty(), "cmd", "env");
+        BenchReport report = new BenchReport(List.of(result(100_000, 20, 2)), List.of(), "cmd", "env");
         report.write(dir);
         List<String> csv = Files.readAllLines(dir.resolve("performance.csv"));
         assertEquals(1 + 5, csv.size());
