@@ -12,8 +12,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Compute silver, signals, indicators and scores for one reference date.",
-                "Re-running for the same as_of replaces that date's rows; it recomputes only what deliveries,",
-                "erasures or a changed method touched since the last run for that date (--full: everything)."})
+                "Re-running for the same as_of replaces that date's rows, and recomputes only what new deliveries, "
+                        + "erasures or a changed method touched since the last run for that date (--full: everything)."})
 final class RunCommand implements Callable<Integer> {
     @Mixin
     Main.Options options;
