@@ -29,7 +29,7 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EngineConfig config = options.config();
-        if (!Lake.isUri(landing) && !Files.isDirectory(Path.of(landing))) {
+        if (Main.isLocalPath(landing) && !Files.isDirectory(Path.of(landing))) {
             throw new UsageException("landing zone not found: " + landing);
         }
         KeyFile.read(keyFile); // fail on a bad key file before Spark starts

@@ -181,7 +181,7 @@ public final class Main implements Callable<Integer> {
         /** The lake of a command that reads one: a missing lake is a usage error, before Spark starts. */
         Lake openExistingLake(EngineConfig config) {
             String location = lakePath(config);
-            if (!Lake.isUri(location) && !new java.io.File(location).isDirectory()) {
+            if (isLocalPath(location) && !new java.io.File(location).isDirectory()) {
                 throw new UsageException("lake not found: " + location + " (run ingest first)");
             }
             Lake lake = openLake(config);
@@ -192,6 +192,15 @@ public final class Main implements Callable<Integer> {
             SparkSessions.fitCodegen(lake.spark(), config, lake.bytes("bronze"));
             return lake;
         }
+    }
+
+    /**
+     * Whether a lake or landing zone can be checked on this machine's disk before Spark starts: a
+     * path without a scheme, run locally. Under spark-submit such a path is resolved by the
+     * cluster's fs.defaultFS (often HDFS), so it is checked through Hadoop once Spark runs.
+     */
+    static boolean isLocalPath(String location) {
+        return !Lake.isUri(location) && System.getProperty("spark.master") == null;
     }
 
     public static String newRunId() {

@@ -71,7 +71,8 @@ public final class Lake {
 
     /** Whether the lake is a folder on this machine's file system (the writer lock is then an OS lock). */
     public boolean isLocal() {
-        return !isUri(root);
+        // by the file system Spark resolves it to: a path without a scheme may be HDFS (fs.defaultFS)
+        return "file".equals(fs.getScheme());
     }
 
     public SparkSession spark() {
