@@ -52,6 +52,11 @@ class CatalogueTest {
         assertTrue(e.getMessage().contains("already declared"), e.getMessage());
 
         Files.delete(conf.resolve("catalogue").resolve("b.yaml"));
+        // ids are quoted into Delta replaceWhere conditions by incremental runs: no quotes or spaces
+        Files.writeString(a, "id: \"X' OR 'a\"\nkind: indicator\ntheme: undermining\nscale: 100\nsql: SELECT 1\n");
+        e = assertThrows(UsageException.class, () -> Catalogue.load(EngineConfig.load(conf, null, List.of())));
+        assertTrue(e.getMessage().contains("id must consist of"), e.getMessage());
+
         Files.writeString(a, "id: R\nkind: rule\ntheme: care_stacking\nsubject_type: address\nsql: SELECT 1\n");
         e = assertThrows(UsageException.class, () -> Catalogue.load(EngineConfig.load(conf, null, List.of())));
         assertTrue(e.getMessage().contains("care data"), e.getMessage());
