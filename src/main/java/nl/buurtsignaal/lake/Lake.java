@@ -11,12 +11,10 @@ import org.apache.hadoop.fs.Path;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The lake: one Delta table per {@code <schema>.<table>} name, stored at
@@ -202,18 +200,6 @@ public final class Lake {
             return 0;
         } catch (IOException e) {
             throw new IllegalStateException("cannot measure " + root + "/" + schema + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Bytes under a local folder (a landing zone's delivery). */
-    public static long bytesUnder(java.nio.file.Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<java.nio.file.Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot list " + dir, e);
         }
     }
 
