@@ -391,7 +391,7 @@ class EndToEndTest extends SparkTestBase {
         err = stderrOf(() -> assertEquals(2, cli("erase", "--lake", lakeDir.toString(), "--bsn", "123456782")));
         assertTrue(err.contains("needs --key-file"), err);
         assertEquals(2, cli("erase", "--lake", lakeDir.toString()), "a person is required");
-        err = stderrOf(() -> assertEquals(2, cli("retention", "--lake", lakeDir.toString(), "--set", "codegen.mode=sometimes")));
-        assertTrue(err.contains("codegen.mode must be auto, on or off"), err);
+        err = stderrOf(() -> assertEquals(2, cli("retention", "--lake", lakeDir.toString(), "--set", "small_input.mode=sometimes")));
+        assertTrue(err.contains("small_input.mode must be auto, on or off"), err);
     }
 }

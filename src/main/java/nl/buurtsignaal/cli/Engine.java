@@ -67,14 +67,23 @@ public final class Engine {
         String methodVersion = methodVersion(catalogue);
         progress.stages(5);
         lake.registerAll();
-        SparkSessions.fitCodegen(lake.spark(), config, lake.bytes("bronze"));
+        boolean small = SparkSessions.fitToInput(lake.spark(), config, lake.bytes("bronze"));
+        Conform conform = new Conform(lake, config, progress, small);
+        CatalogueRunner runner = new CatalogueRunner(lake, catalogue, progress, small);
+        try {
+            return run(asOf, full, runId, catalogue, methodVersion, conform, runner);
+        } finally {
+            conform.release();
+            runner.release();
+        }
+    }
 
+    private RunResult run(LocalDate asOf, boolean full, String runId, Catalogue catalogue, String methodVersion,
+                          Conform conform, CatalogueRunner runner) {
         // The catalogue's SQL is checked first, against the planned silver tables (analysis only),
         // so that a broken entry stops the run before any Spark job.
-        Conform conform = new Conform(lake, config, progress);
         Map<String, Dataset<Row>> silverPlan = conform.plan(asOf);
         progress.step("check the catalogue's SQL (" + catalogue.entries().size() + " entries)");
-        CatalogueRunner runner = new CatalogueRunner(lake, catalogue, progress);
         runner.validate(asOf, silverPlan);
 
         Map<String, java.util.Collection<String>> inputs = new java.util.LinkedHashMap<>(Conform.INPUTS);
@@ -91,8 +100,10 @@ public final class Engine {
 
         progress.step("conform bronze -> silver for as_of " + asOf + " (" + staleSilver.size() + " of " + silverPlan.size()
                 + " tables" + (staleSilver.size() < silverPlan.size() ? "; the others' bronze inputs are unchanged since their last run" : "") + ")");
+        // A silver table new to the lake holds only what this run writes: the catalogue can read it as written.
+        staleSilver.replaceAll((table, rows) -> lake.exists(table) ? rows : runner.asWritten(table, rows));
         conform.write(asOf, staleSilver);
-        lake.overwrite(BUURT, referenceBuurten());
+        lake.overwrite(BUURT, runner.asWritten(BUURT, referenceBuurten()));
 
         progress.step("rules -> gold.signal (" + staleRules.size() + " of " + catalogue.rules().size() + " rules)");
         long signals = runner.runRules(asOf, staleRules);

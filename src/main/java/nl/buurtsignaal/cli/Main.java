@@ -188,8 +188,8 @@ public final class Main implements Callable<Integer> {
             if (!lake.rootExists()) {
                 throw new UsageException("lake not found: " + location + " (run ingest first)");
             }
-            // sql, publish, erase and retention on a small lake run without code generation too.
-            SparkSessions.fitCodegen(lake.spark(), config, lake.bytes("bronze"));
+            // sql, publish, erase and retention on a small lake run in the small-input profile too.
+            SparkSessions.fitToInput(lake.spark(), config, lake.bytes("bronze"));
             return lake;
         }
     }

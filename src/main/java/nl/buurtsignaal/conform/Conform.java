@@ -48,11 +48,23 @@ public final class Conform {
     private final Lake lake;
     private final EngineConfig config;
     private final Progress progress;
+    private final boolean inMemory;
+    private final List<Dataset<Row>> held = new java.util.ArrayList<>();
 
     public Conform(Lake lake, EngineConfig config, Progress progress) {
+        this(lake, config, progress, false);
+    }
+
+    /**
+     * @param inMemory keep each bronze table in memory once read: the silver tables read most of
+     *                 them several times, and on small inputs listing a Delta table's files for
+     *                 every read costs more than the read (see SparkSessions.fitToInput)
+     */
+    public Conform(Lake lake, EngineConfig config, Progress progress, boolean inMemory) {
         this.lake = lake;
         this.config = config;
         this.progress = progress;
+        this.inMemory = inMemory;
     }
 
     /** The silver tables for as_of, lazily defined, in the order they are written. */
@@ -62,7 +74,12 @@ public final class Conform {
             if (!lake.exists("bronze." + source)) {
                 throw new EngineException("bronze." + source + " is not in the lake: ingest a " + source + " delivery first");
             }
-            bronze.put(source, lake.read("bronze." + source));
+            Dataset<Row> rows = lake.read("bronze." + source);
+            if (inMemory) {
+                rows = rows.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+                held.add(rows);
+            }
+            bronze.put(source, rows);
         }
         Column on = lit(java.sql.Date.valueOf(asOf));
         Dataset<Row> address = addressesOf(bronze.get("bag_address"));
@@ -99,12 +116,22 @@ public final class Conform {
         write(asOf, plan(asOf));
     }
 
-    /** Writes planned silver tables, each replacing its as_of's earlier rows. */
+    /** Writes planned silver tables, each replacing its as_of's earlier rows; then lets go of bronze held in memory. */
     public void write(LocalDate asOf, Map<String, Dataset<Row>> silver) {
-        for (Map.Entry<String, Dataset<Row>> table : silver.entrySet()) {
-            progress.info("  " + table.getKey());
-            lake.replaceAsOf(table.getKey(), asOf, table.getValue());
+        try {
+            for (Map.Entry<String, Dataset<Row>> table : silver.entrySet()) {
+                progress.info("  " + table.getKey());
+                lake.replaceAsOf(table.getKey(), asOf, table.getValue());
+            }
+        } finally {
+            release();
         }
+    }
+
+    /** Lets go of the bronze tables held in memory by {@link #plan}, if any. */
+    public void release() {
+        held.forEach(Dataset::unpersist);
+        held.clear();
     }
 
     static void require(Dataset<Row> rows, String table, String... columns) {

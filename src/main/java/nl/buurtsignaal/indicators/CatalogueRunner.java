@@ -32,11 +32,90 @@ public final class CatalogueRunner {
     private final Lake lake;
     private final Catalogue catalogue;
     private final Progress progress;
+    private final boolean inMemory;
+    /** Tables held in memory for this run's queries, by the name of the view that stands in for them. */
+    private final Map<String, Dataset<Row>> held = new java.util.LinkedHashMap<>();
 
     public CatalogueRunner(Lake lake, Catalogue catalogue, Progress progress) {
+        this(lake, catalogue, progress, false);
+    }
+
+    /**
+     * @param inMemory hold the silver tables and the run's signals in memory while the catalogue
+     *                 runs: each entry reads several of them, and on small inputs listing a Delta
+     *                 table's files for every query costs more than the query (see
+     *                 SparkSessions.fitToInput). The entries see the same rows either way.
+     */
+    public CatalogueRunner(Lake lake, Catalogue catalogue, Progress progress, boolean inMemory) {
         this.lake = lake;
         this.catalogue = catalogue;
         this.progress = progress;
+        this.inMemory = inMemory;
+    }
+
+    /**
+     * An entry's SQL for as_of. In memory, {@code silver.x} reads the view {@code mem_silver_x}:
+     * the whole table (every as_of), held as written by this run or read from the lake once.
+     */
+    private String sqlOf(CatalogueEntry entry, LocalDate asOf) {
+        String sql = entry.boundSql(asOf);
+        if (!inMemory) {
+            return sql;
+        }
+        if (!silverHeld) {
+            for (String table : lake.tables()) {
+                if (table.startsWith("silver.") && !held.containsKey(memoryView(table))) {
+                    hold(memoryView(table), lake.read(table));
+                }
+            }
+            silverHeld = true;
+        }
+        java.util.regex.Matcher silver = SILVER_NAME.matcher(sql);
+        StringBuilder out = new StringBuilder();
+        while (silver.find()) {
+            String view = memoryView(silver.group());
+            silver.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(held.containsKey(view) ? view : silver.group()));
+        }
+        silver.appendTail(out);
+        return out.toString();
+    }
+
+    private boolean silverHeld;
+
+    private static String memoryView(String silverTable) {
+        return "mem_silver_" + silverTable.substring("silver.".length());
+    }
+
+    /**
+     * The rows a silver table is about to be written with, when they will be the whole table
+     * (a new table, or an overwrite): in memory, the catalogue then reads them as written,
+     * computed once for the write and the queries alike. Returns what to write.
+     */
+    public Dataset<Row> asWritten(String silverTable, Dataset<Row> rows) {
+        return inMemory ? hold(memoryView(silverTable), rows) : rows;
+    }
+
+    private Dataset<Row> hold(String view, Dataset<Row> rows) {
+        Dataset<Row> previous = held.remove(view);
+        if (previous != null) {
+            previous.unpersist();
+        }
+        Dataset<Row> kept = rows.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        kept.createOrReplaceTempView(view);
+        held.put(view, kept);
+        return kept;
+    }
+
+    /** Lets go of what this run held in memory. */
+    public void release() {
+        held.forEach((view, rows) -> {
+            rows.unpersist();
+            if (!view.equals(CURRENT_SIGNAL_VIEW)) {
+                lake.spark().catalog().dropTempView(view);
+            }
+        });
+        held.clear();
+        silverHeld = false;
     }
 
     /**
@@ -126,7 +205,7 @@ public final class CatalogueRunner {
         }
         List<Dataset<Row>> parts = new ArrayList<>();
         for (CatalogueEntry rule : rules) {
-            Dataset<Row> hits = lake.spark().sql(rule.boundSql(asOf));
+            Dataset<Row> hits = lake.spark().sql(sqlOf(rule, asOf));
             Column severity = List.of(hits.columns()).contains("severity") ? col("severity") : lit(2);
             parts.add(hits.select(
                     lit(rule.id()).as("rule_id"),
@@ -149,8 +228,7 @@ public final class CatalogueRunner {
         } else {
             lake.replaceWhere(SIGNAL, "as_of = DATE'" + asOf + "' AND rule_id IN (" + quotedIds(rules) + ")", signals.repartition(1));
         }
-        registerCurrentSignals(asOf, false);
-        return lake.read(SIGNAL).filter(col("as_of").equalTo(asOfDate)).count();
+        return registerCurrentSignals(asOf, false).count();
     }
 
     /** The same rule, subject and as_of give the same id in every run. */
@@ -159,18 +237,25 @@ public final class CatalogueRunner {
                 date_format(asOf, "yyyy-MM-dd")), 256), 1, 32));
     }
 
-    private void registerCurrentSignals(LocalDate asOf, boolean emptyIfMissing) {
+    /** Makes as_of's signals readable as the view current_signal; returns them. */
+    private Dataset<Row> registerCurrentSignals(LocalDate asOf, boolean emptyIfMissing) {
         if (lake.exists(SIGNAL)) {
-            lake.read(SIGNAL).filter(col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf))))
-                    .createOrReplaceTempView(CURRENT_SIGNAL_VIEW);
+            Dataset<Row> signals = lake.read(SIGNAL).filter(col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf))));
+            if (inMemory) {
+                return hold(CURRENT_SIGNAL_VIEW, signals);
+            }
+            signals.createOrReplaceTempView(CURRENT_SIGNAL_VIEW);
+            return signals;
         } else if (emptyIfMissing) {
-            lake.spark().sql("SELECT CAST(NULL AS STRING) AS signal_id, CAST(NULL AS DATE) AS as_of, "
-                            + "CAST(NULL AS STRING) AS rule_id, CAST(NULL AS STRING) AS subject_type, "
-                            + "CAST(NULL AS STRING) AS subject_id, CAST(NULL AS STRING) AS address_id, "
-                            + "CAST(NULL AS STRING) AS buurt_code, CAST(NULL AS INT) AS severity, "
-                            + "CAST(NULL AS STRING) AS evidence WHERE false")
-                    .createOrReplaceTempView(CURRENT_SIGNAL_VIEW);
+            Dataset<Row> none = lake.spark().sql("SELECT CAST(NULL AS STRING) AS signal_id, CAST(NULL AS DATE) AS as_of, "
+                    + "CAST(NULL AS STRING) AS rule_id, CAST(NULL AS STRING) AS subject_type, "
+                    + "CAST(NULL AS STRING) AS subject_id, CAST(NULL AS STRING) AS address_id, "
+                    + "CAST(NULL AS STRING) AS buurt_code, CAST(NULL AS INT) AS severity, "
+                    + "CAST(NULL AS STRING) AS evidence WHERE false");
+            none.createOrReplaceTempView(CURRENT_SIGNAL_VIEW);
+            return none;
         }
+        return null;
     }
 
     /** Entry ids as a SQL list: 'a', 'b' (the catalogue allows letters, digits, '_', '.' and '-' in ids). */
@@ -187,7 +272,7 @@ public final class CatalogueRunner {
     public Dataset<Row> indicatorCounts(LocalDate asOf, List<CatalogueEntry> indicators) {
         List<Dataset<Row>> parts = new ArrayList<>();
         for (CatalogueEntry indicator : indicators) {
-            Dataset<Row> counts = lake.spark().sql(indicator.boundSql(asOf));
+            Dataset<Row> counts = lake.spark().sql(sqlOf(indicator, asOf));
             parts.add(counts.select(
                     lit(indicator.id()).as("indicator_id"),
                     lit(indicator.theme()).as("theme"),

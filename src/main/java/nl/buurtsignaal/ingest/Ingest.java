@@ -97,7 +97,7 @@ public final class Ingest {
             }
         }
         progress.stages(pending.size());
-        SparkSessions.fitCodegen(lake.spark(), config, pending.stream().mapToLong(zone::bytesUnder).sum());
+        SparkSessions.fitToInput(lake.spark(), config, pending.stream().mapToLong(zone::bytesUnder).sum());
         if (pending.isEmpty()) {
             progress.info("nothing new in " + landing + " (" + seen.size() + " deliveries already in the lake)");
         }

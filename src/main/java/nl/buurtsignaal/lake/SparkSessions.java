@@ -4,6 +4,8 @@ import nl.buurtsignaal.config.EngineConfig;
 import org.apache.spark.sql.SparkSession;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Builds the engine's SparkSession: Delta's extension and catalog, plus the settings of conf/. */
 public final class SparkSessions {
@@ -39,24 +41,47 @@ public final class SparkSessions {
         return builder.getOrCreate();
     }
 
+    /** The session's own values of the settings the small-input profile changes, to put back for large inputs. */
+    private static final Map<String, Optional<String>> OWN_VALUES = new ConcurrentHashMap<>();
+
     /**
-     * Spark compiles every query to bytecode before it runs (whole-stage code generation). On large
-     * inputs that pays for itself; on a few megabytes, compiling takes longer than the work: the
-     * demo runs in about 75 s instead of 100 s interpreted. {@code codegen.mode} in conf/: auto
-     * (generate code from {@code codegen.min_input_mb} of input), on, or off.
+     * Fits the session to the size of a command's input. Spark's machinery pays for itself on large
+     * inputs and costs more than the work on a municipality's few megabytes: compiling each query to
+     * bytecode, re-planning between stages, broadcasting join sides. Below {@code
+     * small_input.max_input_mb} (mode {@code auto}), or always (mode {@code on}), the settings under
+     * {@code small_input.spark} apply, and stages keep the tables they read several times in memory
+     * ({@link #isSmall}); otherwise the session's own settings apply. Results are the same either way.
      *
-     * @return whether code generation is on
+     * @return whether the input is treated as small
      */
-    public static boolean fitCodegen(SparkSession spark, EngineConfig config, long inputBytes) {
-        String mode = config.string("codegen.mode", "auto");
-        boolean on = switch (mode) {
+    public static boolean fitToInput(SparkSession spark, EngineConfig config, long inputBytes) {
+        String mode = config.string("small_input.mode", "auto");
+        boolean small = switch (mode) {
             case "on", "true" -> true;
             case "off", "false" -> false;
-            case "auto" -> inputBytes >= config.number("codegen.min_input_mb", 20) * 1024 * 1024;
-            default -> throw new nl.buurtsignaal.cli.UsageException("codegen.mode must be auto, on or off, not " + mode);
+            case "auto" -> inputBytes < config.number("small_input.max_input_mb", 20) * 1024 * 1024;
+            default -> throw new nl.buurtsignaal.cli.UsageException("small_input.mode must be auto, on or off, not " + mode);
         };
-        spark.conf().set("spark.sql.codegen.wholeStage", Boolean.toString(on));
-        spark.conf().set("spark.sql.codegen.factoryMode", on ? "FALLBACK" : "NO_CODEGEN");
-        return on;
+        Map<String, String> profile = config.map("small_input.spark");
+        for (Map.Entry<String, String> setting : profile.entrySet()) {
+            Optional<String> own = OWN_VALUES.computeIfAbsent(setting.getKey(),
+                    key -> Optional.ofNullable(spark.conf().get(key, null)));
+            if (small) {
+                spark.conf().set(setting.getKey(), setting.getValue());
+            } else if (own.isPresent()) {
+                spark.conf().set(setting.getKey(), own.get());
+            } else {
+                spark.conf().unset(setting.getKey());
+            }
+        }
+        spark.conf().set(SMALL, Boolean.toString(small));
+        return small;
+    }
+
+    private static final String SMALL = "buurtsignaal.small_input";
+
+    /** Whether the last {@link #fitToInput} found the input small. */
+    public static boolean isSmall(SparkSession spark) {
+        return Boolean.parseBoolean(spark.conf().get(SMALL, "false"));
     }
 }
