@@ -97,7 +97,8 @@ public final class Ingest {
             }
         }
         progress.stages(pending.size());
-        SparkSessions.fitToInput(lake.spark(), config, pending.stream().mapToLong(zone::bytesUnder).sum());
+        // A small delivery into a large lake still merges into, or replaces, large bronze tables.
+        SparkSessions.fitToInput(lake.spark(), config, pending.stream().mapToLong(zone::bytesUnder).sum() + lake.bytes("bronze"));
         if (pending.isEmpty()) {
             progress.info("nothing new in " + landing + " (" + seen.size() + " deliveries already in the lake)");
         }
