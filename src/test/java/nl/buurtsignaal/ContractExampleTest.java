@@ -158,6 +158,20 @@ class ContractExampleTest extends SparkTestBase {
                 "the new cases make a signal");
     }
 
+    @Test
+    @Order(8)
+    void ingestWeighsTheBronzeItWritesIntoNotOnlyTheNewDeliveries() {
+        // Nothing new to ingest: no delivery bytes, but the lake's bronze is above a 10 KB threshold.
+        assertTrue(lake(lakeDir).bytes("bronze") > 10 * 1024);
+        String own = spark().sparkContext().getConf().get("spark.sql.shuffle.partitions", "200");
+        assertEquals(0, cli("ingest", "--landing", landing.toString(), "--lake", lakeDir.toString(),
+                "--key-file", key.toString(), "--set", "small_input.max_input_mb=0.01"));
+        assertEquals(own, spark().conf().get("spark.sql.shuffle.partitions"), "a large lake takes the large-input settings");
+        assertEquals(0, cli("ingest", "--landing", landing.toString(), "--lake", lakeDir.toString(),
+                "--key-file", key.toString()));
+        assertEquals("2", spark().conf().get("spark.sql.shuffle.partitions"), "a small lake takes the small-input settings");
+    }
+
     private static String run(Path lake) {
         return stderrOf(() -> assertEquals(0, cli("run", "--lake", lake.toString(), "--as-of", AS_OF)));
     }

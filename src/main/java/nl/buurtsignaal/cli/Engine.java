@@ -100,6 +100,7 @@ public final class Engine {
 
         progress.step("conform bronze -> silver for as_of " + asOf + " (" + staleSilver.size() + " of " + silverPlan.size()
                 + " tables" + (staleSilver.size() < silverPlan.size() ? "; the others' bronze inputs are unchanged since their last run" : "") + ")");
+        conform.holdInputsOf(staleSilver.keySet());
         // A silver table new to the lake holds only what this run writes: the catalogue can read it as written.
         staleSilver.replaceAll((table, rows) -> lake.exists(table) ? rows : runner.asWritten(table, rows));
         conform.write(asOf, staleSilver);

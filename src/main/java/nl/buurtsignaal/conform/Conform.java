@@ -49,6 +49,8 @@ public final class Conform {
     private final EngineConfig config;
     private final Progress progress;
     private final boolean inMemory;
+    /** The bronze tables the last {@link #plan} reads, by source. */
+    private final Map<String, Dataset<Row>> bronze = new LinkedHashMap<>();
     private final List<Dataset<Row>> held = new java.util.ArrayList<>();
 
     public Conform(Lake lake, EngineConfig config, Progress progress) {
@@ -56,9 +58,9 @@ public final class Conform {
     }
 
     /**
-     * @param inMemory keep each bronze table in memory once read: the silver tables read most of
-     *                 them several times, and on small inputs listing a Delta table's files for
-     *                 every read costs more than the read (see SparkSessions.fitToInput)
+     * @param inMemory let {@link #holdInputsOf} keep bronze tables in memory: the silver tables read
+     *                 most of them several times, and on small inputs listing a Delta table's files
+     *                 for every read costs more than the read (see SparkSessions.fitToInput)
      */
     public Conform(Lake lake, EngineConfig config, Progress progress, boolean inMemory) {
         this.lake = lake;
@@ -69,17 +71,12 @@ public final class Conform {
 
     /** The silver tables for as_of, lazily defined, in the order they are written. */
     public Map<String, Dataset<Row>> plan(LocalDate asOf) {
-        Map<String, Dataset<Row>> bronze = new LinkedHashMap<>();
+        bronze.clear();
         for (String source : SOURCES) {
             if (!lake.exists("bronze." + source)) {
                 throw new EngineException("bronze." + source + " is not in the lake: ingest a " + source + " delivery first");
             }
-            Dataset<Row> rows = lake.read("bronze." + source);
-            if (inMemory) {
-                rows = rows.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-                held.add(rows);
-            }
-            bronze.put(source, rows);
+            bronze.put(source, lake.read("bronze." + source));
         }
         Column on = lit(java.sql.Date.valueOf(asOf));
         Dataset<Row> address = addressesOf(bronze.get("bag_address"));
@@ -128,7 +125,21 @@ public final class Conform {
         }
     }
 
-    /** Lets go of the bronze tables held in memory by {@link #plan}, if any. */
+    /**
+     * In memory, keeps the bronze tables the given planned silver tables read (their declared
+     * {@link #INPUTS}) until {@link #write} or {@link #release}. Call it before anything that holds
+     * the planned silver tables themselves, so that those are computed from the held bronze.
+     */
+    public void holdInputsOf(java.util.Collection<String> silverTables) {
+        if (!inMemory) {
+            return;
+        }
+        silverTables.stream().flatMap(table -> INPUTS.get(table).stream()).distinct()
+                .map(table -> bronze.get(table.substring("bronze.".length())))
+                .forEach(rows -> held.add(rows.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK())));
+    }
+
+    /** Lets go of the bronze tables held in memory by {@link #holdInputsOf}, if any. */
     public void release() {
         held.forEach(Dataset::unpersist);
         held.clear();

@@ -35,6 +35,8 @@ public final class CatalogueRunner {
     private final boolean inMemory;
     /** Tables held in memory for this run's queries, by the name of the view that stands in for them. */
     private final Map<String, Dataset<Row>> held = new java.util.LinkedHashMap<>();
+    /** Whether every silver table of the lake is held (they are held on the first query that needs them). */
+    private boolean silverHeld;
 
     public CatalogueRunner(Lake lake, Catalogue catalogue, Progress progress) {
         this(lake, catalogue, progress, false);
@@ -79,8 +81,6 @@ public final class CatalogueRunner {
         silver.appendTail(out);
         return out.toString();
     }
-
-    private boolean silverHeld;
 
     private static String memoryView(String silverTable) {
         return "mem_silver_" + silverTable.substring("silver.".length());

@@ -49,8 +49,8 @@ public final class SparkSessions {
      * inputs and costs more than the work on a municipality's few megabytes: compiling each query to
      * bytecode, re-planning between stages, broadcasting join sides. Below {@code
      * small_input.max_input_mb} (mode {@code auto}), or always (mode {@code on}), the settings under
-     * {@code small_input.spark} apply, and stages keep the tables they read several times in memory
-     * ({@link #isSmall}); otherwise the session's own settings apply. Results are the same either way.
+     * {@code small_input.spark} apply, and the caller's stages keep the tables they read several
+     * times in memory; otherwise the session's own settings apply. Results are the same either way.
      *
      * @return whether the input is treated as small
      */
@@ -74,14 +74,6 @@ public final class SparkSessions {
                 spark.conf().unset(setting.getKey());
             }
         }
-        spark.conf().set(SMALL, Boolean.toString(small));
         return small;
-    }
-
-    private static final String SMALL = "buurtsignaal.small_input";
-
-    /** Whether the last {@link #fitToInput} found the input small. */
-    public static boolean isSmall(SparkSession spark) {
-        return Boolean.parseBoolean(spark.conf().get(SMALL, "false"));
     }
 }

@@ -21,13 +21,11 @@ class SparkSessionsTest extends SparkTestBase {
         String ownAdaptive = spark.sparkContext().getConf().get("spark.sql.adaptive.enabled", "true");
 
         assertTrue(SparkSessions.fitToInput(spark, config(), 19 * MB));
-        assertTrue(SparkSessions.isSmall(spark));
         assertEquals("2", spark.conf().get("spark.sql.shuffle.partitions"));
         assertEquals("false", spark.conf().get("spark.sql.adaptive.enabled"));
         assertEquals("false", spark.conf().get("spark.sql.codegen.wholeStage"));
 
         assertFalse(SparkSessions.fitToInput(spark, config(), 20 * MB));
-        assertFalse(SparkSessions.isSmall(spark));
         assertEquals(ownPartitions, spark.conf().get("spark.sql.shuffle.partitions"));
         assertEquals(ownAdaptive, spark.conf().get("spark.sql.adaptive.enabled"));
         assertEquals("true", spark.conf().get("spark.sql.codegen.wholeStage"));
