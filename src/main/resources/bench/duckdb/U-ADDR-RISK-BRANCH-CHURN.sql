@@ -10,6 +10,6 @@ SELECT address_id AS subject_id,
 FROM silver.establishment
 WHERE is_risk_branch
   AND registered_on > ${as_of} - to_months(${window_months}) AND registered_on <= ${as_of}
-  AND deregistered_on IS NOT NULL AND deregistered_on <= registered_on + to_months(${lifetime_months})
+  AND deregistered_on >= registered_on AND deregistered_on <= registered_on + to_months(${lifetime_months})
 GROUP BY address_id
 HAVING count(*) >= ${min_establishments}

@@ -1,6 +1,6 @@
 WITH roles AS (
   SELECT DISTINCT o.person_id, c.kvk_number, c.registered_on, c.deregistered_on,
-         coalesce(c.deregistered_on <= c.registered_on + to_months(${lifetime_months}), false) AS is_short_lived
+         coalesce(c.deregistered_on >= c.registered_on AND c.deregistered_on <= c.registered_on + to_months(${lifetime_months}), false) AS is_short_lived
   FROM silver.officer o
   JOIN silver.company c ON c.kvk_number = o.kvk_number
   WHERE c.registered_on > ${as_of} - to_months(${window_months}) AND c.registered_on <= ${as_of}

@@ -1,5 +1,5 @@
 SELECT buurt_code,
-       count_if(deregistered_on IS NOT NULL AND deregistered_on <= registered_on + to_months(${lifetime_months})) AS numerator,
+       count_if(coalesce(deregistered_on >= registered_on AND deregistered_on <= registered_on + to_months(${lifetime_months}), false)) AS numerator,
        count(*) AS denominator
 FROM silver.establishment
 WHERE buurt_code IS NOT NULL

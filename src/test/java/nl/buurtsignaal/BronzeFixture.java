@@ -1,6 +1,6 @@
 package nl.buurtsignaal;
 
-import nl.buurtsignaal.ingest.Ingest;
+import nl.buurtsignaal.ingest.DeliveryRows;
 import nl.buurtsignaal.ingest.Sources;
 import nl.buurtsignaal.lake.Lake;
 import org.apache.spark.sql.Column;
@@ -44,13 +44,13 @@ final class BronzeFixture {
                 data.add(RowFactory.create(values));
             }
             StructType plain = new StructType();
-            for (nl.buurtsignaal.ingest.Column c : source.columns()) {
+            for (nl.buurtsignaal.ingest.ContractColumn c : source.columns()) {
                 plain = plain.add(c.name(), DataTypes.StringType);
             }
             Dataset<Row> df = lake.spark().createDataFrame(data, plain);
             List<Column> typed = new ArrayList<>();
-            for (nl.buurtsignaal.ingest.Column c : source.columns()) {
-                typed.add(col(c.name()).cast(Ingest.sparkType(c.type())).as(c.name()));
+            for (nl.buurtsignaal.ingest.ContractColumn c : source.columns()) {
+                typed.add(col(c.name()).cast(DeliveryRows.sparkType(c.type())).as(c.name()));
             }
             typed.add(lit("fixture").as("delivery_id"));
             typed.add(lit("fixture").as("run_id"));

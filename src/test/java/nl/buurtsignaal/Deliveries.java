@@ -57,7 +57,7 @@ final class Deliveries {
                 Files.writeString(file, f[1], StandardCharsets.UTF_8);
                 long rows = f[1].lines().count() - 1;
                 listed.append(listed.length() == 0 ? "" : ",").append("{\"name\":\"").append(f[0]).append("\",\"rows\":")
-                        .append(rows).append(",\"sha256\":\"").append(sha256(file)).append("\"}");
+                        .append(rows).append(",\"sha256\":\"").append(nl.buurtsignaal.base.Hashing.sha256(file)).append("\"}");
             }
             Files.writeString(dir.resolve("_manifest.json"), "{\"source\":\"" + source + "\",\"delivery_id\":\"" + deliveryId
                     + "\",\"extracted_at\":\"2026-11-01T02:00:00Z\",\"format\":\"csv\",\"kind\":\"" + kind
@@ -71,14 +71,6 @@ final class Deliveries {
         return new Delivery(landing, source, deliveryId);
     }
 
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** A valid BSN (passes the eleven-test) near 100000000 + 100·n, for test rows. */
     static String bsn(int n) {

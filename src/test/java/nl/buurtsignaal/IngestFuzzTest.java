@@ -78,7 +78,21 @@ class IngestFuzzTest extends SparkTestBase {
         Files.writeString(dir.resolve("_manifest.json"), manifest, StandardCharsets.UTF_8);
         try {
             Manifest m = Manifest.read(dir, "woz_value");
-            assertFalse(m.files().isEmpty());
+            // what an accepted manifest promises the ingest, whatever the fuzzer changed
+            assertEquals("woz_value", m.source());
+            assertEquals("d1", m.deliveryId());
+            assertTrue(java.util.Set.of("csv", "parquet").contains(m.format()), m.format());
+            assertTrue(java.util.Set.of("full", "delta").contains(m.kind()), m.kind());
+            assertTrue(java.util.Set.of("raw", "pseudonymised").contains(m.identifiers()), m.identifiers());
+            assertTrue(!m.identifiers().equals("pseudonymised") || m.keyId() != null, "pseudonymised without a key_id");
+            assertEquals(1, m.delimiter().length(), "one delimiter character");
+            assertTrue(java.nio.charset.Charset.isSupported(m.encoding()), m.encoding());
+            for (Manifest.DataFile file : m.files()) {
+                assertTrue(file.name().matches("[A-Za-z0-9._-]+") && !file.name().equals("..") && !file.name().equals("."),
+                        "not a plain file name: " + file.name());
+                assertTrue(file.rows() >= 0, "negative rows");
+                assertTrue(file.sha256().matches("[0-9a-fA-F]{64}"), "not a SHA-256");
+            }
         } catch (DeliveryRejected e) {
             assertTrue(e.getMessage().startsWith("manifest"), e.getMessage());
         }

@@ -52,16 +52,24 @@ class ProcessesTest extends SparkTestBase {
 
     @Test
     void killedIngestAndRunCompleteNextTimeIntoTheLakeOfACleanRun() throws Exception {
-        Path clean = work.resolve("clean-lake");
-        assertEquals(0, cli("ingest", "--landing", landing.toString(), "--lake", clean.toString(), "--key-file", key.toString()));
-        assertEquals(0, cli("run", "--lake", clean.toString(), "--as-of", "2026-10-31"));
-
+        // The ingest to be killed starts first, in a JVM of its own; while it starts up, this JVM
+        // makes the clean lake to compare with (a watcher kills the other at its marker meanwhile).
         Path crashed = work.resolve("crashed-lake");
         Path logs = Files.createDirectories(work.resolve("logs"));
         Path ingestLog = logs.resolve("killed-ingest.log");
         Process ingest = start(ingestLog, "ingest", "--landing", landing.toString(), "--lake", crashed.toString(),
                 "--key-file", key.toString(), "--verbose");
-        killWhenPrinted(ingest, ingestLog, "[ingest 3/8]");
+        var watcher = java.util.concurrent.Executors.newSingleThreadExecutor();
+        var killedIngest = watcher.submit(() -> {
+            killWhenPrinted(ingest, ingestLog, "[ingest 3/8]");
+            return null;
+        });
+        watcher.shutdown();
+
+        Path clean = work.resolve("clean-lake");
+        assertEquals(0, cli("ingest", "--landing", landing.toString(), "--lake", clean.toString(), "--key-file", key.toString()));
+        assertEquals(0, cli("run", "--lake", clean.toString(), "--as-of", "2026-10-31"));
+        killedIngest.get(5, TimeUnit.MINUTES);
         assertTrue(Files.isDirectory(crashed.resolve("bronze")), "the killed ingest had landed deliveries");
         assertEquals(0, cli("ingest", "--landing", landing.toString(), "--lake", crashed.toString(), "--key-file", key.toString()));
 
@@ -83,15 +91,24 @@ class ProcessesTest extends SparkTestBase {
         for (String source : List.of("bag_address", "woz_value", "brk_transfer")) {
             copyTree(landing.resolve(source), three.resolve(source));
         }
+        // One in a JVM of its own, one in this JVM (a cold JVM less than two of their own; the lake's
+        // writer lock is an operating-system lock, held across processes alike).
         Path shared = work.resolve("shared-lake");
         Process first = start(work.resolve("first.log"), "ingest", "--landing", three.toString(), "--lake", shared.toString(),
                 "--key-file", key.toString());
-        Process second = start(work.resolve("second.log"), "ingest", "--landing", three.toString(), "--lake", shared.toString(),
-                "--key-file", key.toString());
-        assertTrue(first.waitFor(5, TimeUnit.MINUTES) && second.waitFor(5, TimeUnit.MINUTES));
-        String logs = Files.readString(work.resolve("first.log")) + Files.readString(work.resolve("second.log"));
+        // the second starts once the first holds the lock and is landing its first delivery
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        while (!Files.readString(work.resolve("first.log"), StandardCharsets.ISO_8859_1).contains("[ingest 1/")) {
+            assertTrue(first.isAlive() && System.nanoTime() < deadline, Files.readString(work.resolve("first.log")));
+            Thread.sleep(20);
+        }
+        int[] secondExit = new int[1];
+        String secondLog = stderrOf(() -> secondExit[0] = cli("ingest", "--landing", three.toString(), "--lake", shared.toString(),
+                "--key-file", key.toString()));
+        assertTrue(first.waitFor(5, TimeUnit.MINUTES));
+        String logs = Files.readString(work.resolve("first.log")) + secondLog;
         assertEquals(0, first.exitValue(), logs);
-        assertEquals(0, second.exitValue(), logs);
+        assertEquals(0, secondExit[0], logs);
         assertTrue(logs.contains("another buurtsignaal command is writing to this lake; waiting"), logs);
         assertTrue(logs.contains("nothing new"), "the second found every delivery landed: " + logs);
         assertFalse(logs.contains("\tat "), "no stack trace");

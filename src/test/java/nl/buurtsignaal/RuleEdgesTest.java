@@ -1,8 +1,9 @@
 package nl.buurtsignaal;
 
-import nl.buurtsignaal.cli.Engine;
-import nl.buurtsignaal.cli.Progress;
+import nl.buurtsignaal.pipeline.Pipeline;
+import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.lake.Lake;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +20,10 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class RuleEdgesTest extends SparkTestBase {
     private static final String P1 = "aaaa", P2 = "bbbb";
+    private static final String NEGATIVE_BUURT = "BU04020102";
     private static TreeSet<String> signals;
+    private static java.util.List<Long> shopIndicator;
+    private static long shopRowsPublished;
     private static Lake lake;
 
     @TempDir
@@ -34,7 +38,11 @@ class RuleEdgesTest extends SparkTestBase {
     }
 
     private static String bag(int n, String usage, int floor) {
-        return address(n) + "|" + object(n) + "|1211AB|" + n + "|||Kerkstraat|Hilversum|" + usage + "|" + floor + "|BU04020101||";
+        return bag(n, usage, floor, "BU04020101");
+    }
+
+    private static String bag(int n, String usage, int floor, String buurt) {
+        return address(n) + "|" + object(n) + "|1211AB|" + n + "|||Kerkstraat|Hilversum|" + usage + "|" + floor + "|" + buurt + "||";
     }
 
     private static String[] residents(int address, int count, String from, String to) {
@@ -170,12 +178,53 @@ class RuleEdgesTest extends SparkTestBase {
         f.add("brk_transfer",
                 "T20|" + object(40) + "|2025-01-01|person|" + P1 + "|300000|true",
                 "T21|" + object(40) + "|2025-03-01|person|" + P2 + "|300000|true");
+        // Negative durations (contract section 5: a company registered after a date has no age at it;
+        // an end before its start is never "within" a window), all in BU04020102 so that its
+        // indicators can be checked exactly. Bronze is written directly: ingest would quarantine
+        // an establishment deregistered before its registration, but the rules must not rely on it.
+        f.add("bag_address", bag(50, "woonfunctie", 90, NEGATIVE_BUURT), bag(51, "woonfunctie", 90, NEGATIVE_BUURT),
+                bag(52, "winkelfunctie", 60, NEGATIVE_BUURT), bag(53, "kantoorfunctie", 500, NEGATIVE_BUURT),
+                bag(54, "woonfunctie", 90, NEGATIVE_BUURT));
+        f.add("brk_transfer",
+                // bought by a company registered the day after: no age, does not fire
+                "T30|" + object(50) + "|2026-05-31|company|20000002|500000|false",
+                // bought by a company registered that same day: 0 days old, fires
+                "T31|" + object(51) + "|2026-05-31|company|20000003|500000|false",
+                // delivered out of date order: by date, 390k is followed by 300k 364 days later (a quick
+                // resale, no markup); in id order it would look like a +30 % resale dated before its purchase
+                "T32|" + object(54) + "|2025-12-31|person|" + P1 + "|300000|true",
+                "T33|" + object(54) + "|2025-01-01|person|" + P2 + "|390000|true",
+                // by date 19 months apart (no quick resale); in id order a resale 19 months before its purchase
+                "T34|" + object(53) + "|2026-06-01|person|" + P1 + "|300000|true",
+                "T35|" + object(53) + "|2024-11-01|person|" + P2 + "|300000|true");
+        f.add("hr_establishment",
+                "900000000002|20000002|" + address(50) + "|4110|Ontwikkeling 2|bv|2026-06-01|",
+                "900000000003|20000003|" + address(51) + "|4110|Ontwikkeling 3|bv|2026-05-31|",
+                // risk-branch churn: two short-lived, the third deregistered before it was registered
+                "800000000010|21000010|" + address(52) + "|9602|Nagels 10|eenmanszaak|2024-01-01|2024-06-01",
+                "800000000011|21000011|" + address(52) + "|9602|Nagels 11|eenmanszaak|2025-02-01|2025-03-01",
+                "800000000012|21000012|" + address(52) + "|4778|Telefoon 12|eenmanszaak|2025-06-01|2025-05-01",
+                // strawman S3: four companies, one short-lived, one deregistered before it was registered
+                "824000000001|24000001|" + address(53) + "|4941|Transport E|bv|2024-01-01|2024-06-01",
+                "824000000002|24000002|" + address(53) + "|4941|Transport F|bv|2024-02-01|2024-01-15",
+                "824000000003|24000003|" + address(53) + "|4941|Transport G|bv|2024-03-01|",
+                "824000000004|24000004|" + address(53) + "|4941|Transport H|bv|2024-04-01|");
+        for (int c = 1; c <= 4; c++) {
+            f.add("hr_officer", "2400000" + c + "|S3|bestuurder|2024-01-01|");
+        }
         f.add("woz_value", object(20) + "|2026-01-01|300000");
         f.add("care_provision", "p1_0|bijstand|2025-01-01||ISD");
         f.writeTo(lake);
 
-        new Engine(lake, config(), Progress.silent()).run(LocalDate.of(2026, 10, 31));
+        // The shipped catalogue plus one indicator file of the test's own (see aNewIndicatorFile…).
+        new Pipeline(lake, config("catalogue_dir=" + catalogueWithOneMoreIndicator()), Progress.silent())
+                .run(LocalDate.of(2026, 10, 31));
         signals = rows(lake.read("gold.signal").select("rule_id", "subject_id"));
+        // what the run made of the added indicator, before other tests run the shipped catalogue again
+        shopIndicator = indicator("shop_addresses_pct");
+        shopRowsPublished = nl.buurtsignaal.publish.OpenData.export(lake.read(nl.buurtsignaal.lake.Tables.BUURT_INDICATOR),
+                lake.read(nl.buurtsignaal.lake.Tables.SILVER_BUURT), LocalDate.of(2026, 10, 31), 50)
+                .filter("indicator_id = 'shop_addresses_pct'").count();
     }
 
     private static boolean fired(String rule, String subject) {
@@ -239,8 +288,8 @@ class RuleEdgesTest extends SparkTestBase {
                 + "count(*) AS denominator FROM silver.household GROUP BY buurt_code\n");
         long signalVersion = lake.version("gold.signal");
         long silverVersion = lake.version("silver.household");
-        nl.buurtsignaal.cli.UsageException e = assertThrows(nl.buurtsignaal.cli.UsageException.class,
-                () -> new Engine(lake, config("catalogue_dir=" + catalogue), Progress.silent()).run(LocalDate.of(2026, 10, 31)));
+        nl.buurtsignaal.base.UsageException e = assertThrows(nl.buurtsignaal.base.UsageException.class,
+                () -> new Pipeline(lake, config("catalogue_dir=" + catalogue), Progress.silent()).run(LocalDate.of(2026, 10, 31)));
         assertTrue(e.getMessage().contains("zz-broken.yaml") && e.getMessage().contains("no_such_column"), e.getMessage());
         assertEquals(signalVersion, lake.version("gold.signal"));
         assertEquals(silverVersion, lake.version("silver.household"), "nothing was written");
@@ -284,7 +333,7 @@ class RuleEdgesTest extends SparkTestBase {
         String method = lake.read("gold.buurt_score").first().getAs("method_version");
 
         // An analyst raises a threshold in the configuration and runs again, without rebuilding.
-        new Engine(lake, config("catalogue.U-ADDR-OVERCROWDED.max_m2_per_resident=13"), Progress.silent())
+        new Pipeline(lake, config("catalogue.U-ADDR-OVERCROWDED.max_m2_per_resident=13"), Progress.silent())
                 .run(LocalDate.of(2026, 10, 31));
         assertEquals(1, lake.read("gold.signal").filter("signal_id = '" + id + "'").count(),
                 "the same rule, subject and as_of keep their id, once");
@@ -292,5 +341,85 @@ class RuleEdgesTest extends SparkTestBase {
                 .contains("U-ADDR-OVERCROWDED," + address(2)), "12 m2 per resident is below the new 13");
         assertEquals(1L, lake.read("gold.buurt_score").select("method_version").distinct().count(), "rerun replaces");
         assertNotEquals(method, lake.read("gold.buurt_score").first().getAs("method_version"));
+    }
+
+    @Test
+    void aCompanyRegisteredAfterTheTransferHasNoAgeAtIt() {
+        assertFalse(fired("U-OBJ-CASH-COMPANY", object(50)), "registered the day after the transfer");
+        assertTrue(fired("U-OBJ-CASH-COMPANY", object(51)), "registered on the transfer date: 0 days old");
+        String evidence = lake.read("gold.signal").filter("rule_id = 'U-OBJ-CASH-COMPANY' AND subject_id = '" + object(51) + "'")
+                .first().getAs("evidence");
+        assertTrue(evidence.contains("\"company_age_days\":0"), evidence);
+        String older = lake.read("gold.signal").filter("rule_id = 'U-OBJ-CASH-COMPANY' AND subject_id = '" + object(24) + "'")
+                .first().getAs("evidence");
+        assertTrue(older.contains("\"company_age_days\":364"), older);
+    }
+
+    @Test
+    void aDeregistrationBeforeItsRegistrationIsNotShortLived() {
+        assertFalse(fired("U-ADDR-RISK-BRANCH-CHURN", address(52)), "two short-lived and one ended before it began");
+        assertFalse(fired("U-PERSON-STRAWMAN", "S3"), "one short-lived company and one ended before it began");
+        // of the nine establishments registered there in 36 months, three were short-lived
+        assertEquals(java.util.List.of(3L, 9L), indicator("short_lived_companies_pct"));
+    }
+
+    @Test
+    void transfersChainByDateNotByDeliveryOrder() {
+        assertFalse(fired("U-OBJ-ABC", object(54)), "a resale 23 % below the purchase before it");
+        assertFalse(fired("U-OBJ-ABC", object(53)), "19 months apart");
+        // six transfers in 24 months; one resells within 12 months of the purchase before it
+        assertEquals(java.util.List.of(1L, 6L), indicator("quick_resales_pct"));
+    }
+
+    /** conf/catalogue/ copied, with one indicator file more, as an analyst would add one. */
+    private static Path catalogueWithOneMoreIndicator() {
+        Path catalogue = dir.resolve("catalogue-plus-one");
+        try {
+            java.nio.file.Files.createDirectories(catalogue);
+            try (var files = java.nio.file.Files.list(Path.of("conf/catalogue"))) {
+                for (Path f : files.toList()) {
+                    java.nio.file.Files.copy(f, catalogue.resolve(f.getFileName()));
+                }
+            }
+            java.nio.file.Files.writeString(catalogue.resolve("shop_addresses_pct.yaml"), """
+                    id: shop_addresses_pct
+                    kind: indicator
+                    theme: undermining
+                    scale: 100
+                    description: Shop addresses (winkelfunctie) per 100 addresses.
+                    practice: A test's indicator, as an analyst would add one.
+                    sources: [bag_address]
+                    sql: |
+                      SELECT buurt_code, count_if(usage = 'winkelfunctie') AS numerator, count(*) AS denominator
+                      FROM silver.address
+                      WHERE as_of = ${as_of} AND buurt_code IS NOT NULL
+                      GROUP BY buurt_code
+                    """);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return catalogue;
+    }
+
+    /**
+     * An indicator is one file: dropped into a copy of conf/catalogue/, with no code change, the
+     * engine computed it (in the run above), the docs describe it and the open-data export publishes it.
+     */
+    @Test
+    void aNewIndicatorFileIsComputedDocumentedAndPublished() {
+        var config = config("catalogue_dir=" + dir.resolve("catalogue-plus-one"));
+        // computed: of the five addresses of BU04020102, one is a shop
+        assertEquals(java.util.List.of(1L, 5L), shopIndicator);
+        // documented
+        String docs = nl.buurtsignaal.publish.CatalogueDocs.render(nl.buurtsignaal.config.Catalogue.load(config), config);
+        assertTrue(docs.contains("### `shop_addresses_pct`") && docs.contains("Shop addresses (winkelfunctie) per 100 addresses."));
+        // published (under disclosure control, as every indicator): a row per neighbourhood it has a value for
+        assertTrue(shopRowsPublished > 0, "published");
+    }
+
+    private static java.util.List<Long> indicator(String id) {
+        Row row = lake.read("gold.buurt_indicator")
+                .filter("buurt_code = '" + NEGATIVE_BUURT + "' AND indicator_id = '" + id + "'").first();
+        return java.util.List.of(row.<Long>getAs("numerator"), row.<Long>getAs("denominator"));
     }
 }

@@ -45,13 +45,33 @@ public abstract class SparkTestBase {
     protected static TreeSet<String> rows(Dataset<Row> rows) {
         TreeSet<String> out = new TreeSet<>();
         for (Row r : rows.collectAsList()) {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < r.length(); i++) {
-                b.append(i == 0 ? "" : ",").append(r.isNullAt(i) ? "" : r.get(i).toString());
-            }
-            out.add(b.toString());
+            out.add(text(r));
         }
         return out;
+    }
+
+    /** A row as "a,b,c", null as empty. */
+    private static String text(Row r) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < r.length(); i++) {
+            b.append(i == 0 ? "" : ",").append(r.isNullAt(i) ? "" : r.get(i).toString());
+        }
+        return b.toString();
+    }
+
+    /**
+     * The rows of {@code actual}, each as "a,b,c" (null as empty), equal {@code expected} in any
+     * order, with their multiplicity.
+     */
+    protected static void assertRows(List<String> expected, Dataset<Row> actual) {
+        List<String> got = new ArrayList<>();
+        for (Row r : actual.collectAsList()) {
+            got.add(text(r));
+        }
+        List<String> want = new ArrayList<>(expected);
+        java.util.Collections.sort(got);
+        java.util.Collections.sort(want);
+        org.junit.jupiter.api.Assertions.assertEquals(want, got);
     }
 
     /** The engine's command line, in this JVM. */

@@ -194,9 +194,12 @@ class StandaloneClusterIT extends SparkTestBase {
             hdfs.setLeasePeriod(2_000, 60_000);
             ((DistributedFileSystem) second).getClient().closeAllFilesBeingWritten(true);
             List<String> toldThird = new java.util.concurrent.CopyOnWriteArrayList<>();
+            long started = System.nanoTime();
             WriterLock afterDeath = pool.submit(() -> WriterLock.acquire(root, third, toldThird::add)).get(90, TimeUnit.SECONDS);
+            long waitedMillis = (System.nanoTime() - started) / 1_000_000;
             afterDeath.close();
-            assertTrue(taken != afterDeath);
+            assertTrue(waitedMillis >= 1_000, "the third writer took the lock after " + waitedMillis
+                    + " ms, before the dead holder's two-second lease expired");
             assertEquals(1, toldThird.size(), "the dead holder's lease must still hold the lock until it expires");
         } finally {
             hdfs.setLeasePeriod(60_000, 20 * 60_000);

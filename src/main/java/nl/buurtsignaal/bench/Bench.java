@@ -1,8 +1,12 @@
 package nl.buurtsignaal.bench;
 
-import nl.buurtsignaal.cli.Engine;
-import nl.buurtsignaal.cli.Progress;
+import nl.buurtsignaal.lake.Tables;
+import nl.buurtsignaal.base.FileTrees;
+import nl.buurtsignaal.pipeline.Pipeline;
+import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.config.Catalogue;
+import nl.buurtsignaal.config.CatalogueEntry;
+import nl.buurtsignaal.indicators.CatalogueRunner;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.conform.Conform;
 import nl.buurtsignaal.ingest.Ingest;
@@ -42,7 +46,7 @@ public final class Bench {
 
     /** The comparison of the engine's results with DuckDB's. */
     public record Check(int engineSignals, int duckdbSignals, int signalDifferences, int engineCounts, int duckdbCounts,
-                        int countDifferences, List<String> examples) {
+                        int countDifferences, List<String> examples, List<String> withoutTwin) {
         public boolean equal() {
             return signalDifferences == 0 && countDifferences == 0;
         }
@@ -85,7 +89,7 @@ public final class Bench {
         Map<String, Long> rows = new HashMap<>();
 
         meter.start("ingest");
-        List<Ingest.Outcome> outcomes = new Engine(lake, config, Progress.stderr(label + " ingest"))
+        List<Ingest.Outcome> outcomes = new Pipeline(lake, config, Progress.stderr(label + " ingest"))
                 .ingest(landing, keyFile, "bench-" + persons);
         meter.stop();
         if (outcomes.stream().anyMatch(o -> !o.accepted())) {
@@ -93,8 +97,8 @@ public final class Bench {
         }
         rows.put("ingest", outcomes.stream().mapToLong(Ingest.Outcome::rowsRead).sum());
 
-        Progress progress = Progress.stderr(label + " run").onStep(what -> meter.start(stageOf(what)));
-        Engine.RunResult run = new Engine(lake, config, progress).run(asOf, true, "bench");
+        Pipeline.RunResult run = new Pipeline(lake, config, Progress.stderr(label + " run"))
+                .onStage(stage -> meter.start(stage.label())).run(asOf, true, "bench");
         meter.stop();
 
         List<StageMeter.Measured> engineStages = List.copyOf(meter.measured());
@@ -104,11 +108,11 @@ public final class Bench {
 
         long bronzeRows = 0;
         for (String source : Conform.SOURCES) {
-            bronzeRows += lake.read("bronze." + source).count();
+            bronzeRows += lake.read(Tables.bronze(source)).count();
         }
         long silverRows = 0;
         for (String table : silverTables(lake)) {
-            silverRows += lake.read(table).filter(col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf)))).count();
+            silverRows += lake.readAsOf(table, asOf).count();
         }
         rows.put("check", 0L);
         rows.put("silver", bronzeRows);
@@ -146,13 +150,7 @@ public final class Bench {
     private Update careUpdate(Lake lake, Path landing, Path keyFile, Path updateZone, LocalDate asOf, String label,
                               double fullRunSeconds) {
         try {
-            if (java.nio.file.Files.exists(updateZone)) {
-                try (var old = java.nio.file.Files.walk(updateZone)) {
-                    for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        java.nio.file.Files.delete(p);
-                    }
-                }
-            }
+            FileTrees.deleteRecursively(updateZone);
             Path latest;
             try (var deliveries = java.nio.file.Files.list(landing.resolve("care_provision"))) {
                 latest = deliveries.filter(java.nio.file.Files::isDirectory).max(java.util.Comparator.naturalOrder()).orElseThrow();
@@ -175,14 +173,14 @@ public final class Bench {
             throw new IllegalStateException("cannot write the bench's care update: " + e.getMessage(), e);
         }
         long started = System.nanoTime();
-        List<Ingest.Outcome> outcomes = new Engine(lake, config, Progress.stderr(label + " care update"))
+        List<Ingest.Outcome> outcomes = new Pipeline(lake, config, Progress.stderr(label + " care update"))
                 .ingest(updateZone, keyFile, "bench-care-update");
         double ingestSeconds = (System.nanoTime() - started) / 1e9;
         if (outcomes.size() != 1 || !outcomes.get(0).accepted()) {
             throw new IllegalStateException("the bench's care update was not accepted: " + outcomes);
         }
         started = System.nanoTime();
-        Engine.RunResult run = new Engine(lake, config, Progress.stderr(label + " incremental run")).run(asOf, false, "bench-update");
+        Pipeline.RunResult run = new Pipeline(lake, config, Progress.stderr(label + " incremental run")).run(asOf, false, "bench-update");
         return new Update(ingestSeconds, (System.nanoTime() - started) / 1e9, fullRunSeconds, run.recomputed());
     }
 
@@ -203,54 +201,61 @@ public final class Bench {
         try (DuckDbPeer duck = new DuckDbPeer(threads, memory)) {
             Map<String, List<String>> files = new LinkedHashMap<>();
             for (String source : Conform.SOURCES) {
-                files.put(source, Arrays.stream(lake.read("bronze." + source).inputFiles()).map(Bench::localPath).toList());
+                files.put(source, Arrays.stream(lake.read(Tables.bronze(source)).inputFiles()).map(Bench::localPath).toList());
             }
             duck.attachBronze(files);
             duck.reference(config.strings("risk_branches"), config.map("provisions"));
+            // An entry without a DuckDB twin (a new file in conf/catalogue/) is reported and left out
+            // of the comparison, with every entry that reads the run's signals when a rule has none.
+            List<CatalogueEntry> rules = catalogue.rules().stream().filter(DuckDbPeer::hasTwin).toList();
+            List<CatalogueEntry> indicators = catalogue.indicators().stream().filter(DuckDbPeer::hasTwin)
+                    .filter(e -> rules.size() == catalogue.rules().size() || !e.sql().contains(CatalogueRunner.CURRENT_SIGNAL_VIEW))
+                    .toList();
+            List<String> withoutTwin = catalogue.entries().stream().map(CatalogueEntry::id)
+                    .filter(id -> rules.stream().noneMatch(e -> e.id().equals(id)) && indicators.stream().noneMatch(e -> e.id().equals(id)))
+                    .toList();
+            if (!withoutTwin.isEmpty()) {
+                progress.info("no DuckDB twin, not compared: " + String.join(", ", withoutTwin));
+            }
             progress.info("silver tables");
             meter.start("silver");
             duck.silver(asOf);
             progress.info("rules");
             meter.start("rules");
-            long signals = duck.rules(catalogue.rules(), asOf);
+            long signals = duck.rules(rules, asOf);
             progress.info("indicators (" + signals + " signals)");
             meter.start("indicators");
-            duck.indicators(catalogue.indicators(), asOf);
+            duck.indicators(indicators, asOf);
             meter.stop();
-            return new DuckDbRun(duck.silverRows(), compare(lake, asOf, duck.signals(), duck.counts()));
+            return new DuckDbRun(duck.silverRows(), compare(lake, asOf, duck.signals(), duck.counts(), withoutTwin));
         }
     }
 
     private static List<String> silverTables(Lake lake) {
-        return lake.tables().stream().filter(t -> t.startsWith("silver.") && !t.equals(Engine.BUURT)).toList();
-    }
-
-    /** The engine's run stages by the first word of their progress line. */
-    static String stageOf(String step) {
-        if (step.startsWith("check")) {
-            return "check";
-        } else if (step.startsWith("conform")) {
-            return "silver";
-        }
-        return step.split(" ", 2)[0];
+        return lake.tables().stream().filter(t -> Tables.isSilver(t) && !t.equals(Tables.SILVER_BUURT)).toList();
     }
 
     private static String localPath(String uri) {
         return uri.startsWith("file:") ? Path.of(URI.create(uri)).toString() : uri;
     }
 
-    static Check compare(Lake lake, LocalDate asOf, Set<String> duckSignals, Map<String, String> duckCounts) {
+    static Check compare(Lake lake, LocalDate asOf, Set<String> duckSignals, Map<String, String> duckCounts,
+                         List<String> withoutTwin) {
         java.sql.Date on = java.sql.Date.valueOf(asOf);
         Set<String> engineSignals = new HashSet<>();
-        for (Row row : lake.read("gold.signal").filter(col("as_of").equalTo(lit(on)))
+        for (Row row : lake.readAsOf(Tables.SIGNAL, asOf)
                 .select("rule_id", "subject_id", "address_id", "buurt_code", "severity").collectAsList()) {
-            engineSignals.add(row.get(0) + "|" + row.get(1) + "|" + row.get(2) + "|" + row.get(3) + "|" + row.get(4));
+            if (!withoutTwin.contains(row.getString(0))) {
+                engineSignals.add(row.get(0) + "|" + row.get(1) + "|" + row.get(2) + "|" + row.get(3) + "|" + row.get(4));
+            }
         }
         Map<String, String> engineCounts = new HashMap<>();
-        for (Row row : lake.read(Engine.INDICATOR).filter(col("as_of").equalTo(lit(on)))
+        for (Row row : lake.readAsOf(Tables.BUURT_INDICATOR, asOf)
                 .filter(col("numerator").notEqual(0).or(col("denominator").notEqual(0)))
                 .select("indicator_id", "buurt_code", "numerator", "denominator").collectAsList()) {
-            engineCounts.put(row.get(0) + "|" + row.get(1), row.get(2) + "/" + row.get(3));
+            if (!withoutTwin.contains(row.getString(0))) {
+                engineCounts.put(row.get(0) + "|" + row.get(1), row.get(2) + "/" + row.get(3));
+            }
         }
         TreeSet<String> examples = new TreeSet<>();
         int signalDifferences = 0;
@@ -270,7 +275,7 @@ public final class Bench {
             }
         }
         return new Check(engineSignals.size(), duckSignals.size(), signalDifferences, engineCounts.size(),
-                duckCounts.size(), countDifferences, examples.stream().limit(10).toList());
+                duckCounts.size(), countDifferences, examples.stream().limit(10).toList(), withoutTwin);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

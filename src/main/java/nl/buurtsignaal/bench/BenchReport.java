@@ -65,8 +65,9 @@ public final class BenchReport {
         for (Bench.Result r : results) {
             Bench.Check c = r.check();
             checks.add(List.of(persons(r.persons()), c.engineSignals() + " / " + c.duckdbSignals(),
-                    c.engineCounts() + " / " + c.duckdbCounts(), c.equal() ? "equal" : "DIFFERENT: "
-                            + c.signalDifferences() + " signals, " + c.countDifferences() + " counts"));
+                    c.engineCounts() + " / " + c.duckdbCounts(), (c.equal() ? "equal" : "DIFFERENT: "
+                            + c.signalDifferences() + " signals, " + c.countDifferences() + " counts")
+                    + (c.withoutTwin().isEmpty() ? "" : "; not compared (no DuckDB twin): " + String.join(", ", c.withoutTwin()))));
         }
         out.append(table(List.of("persons", "signals engine / DuckDB", "indicator counts engine / DuckDB", "check"), checks));
         out.append("\n## Incremental run after a new delivery\n\n");

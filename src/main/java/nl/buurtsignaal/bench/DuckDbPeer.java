@@ -136,6 +136,11 @@ final class DuckDbPeer implements AutoCloseable {
         return entry.bind(resource(entry.id() + ".sql"), asOf).replace("DATE'", "DATE '");
     }
 
+    /** Whether the bench has a DuckDB twin for a catalogue entry (a new entry may have none yet). */
+    static boolean hasTwin(CatalogueEntry entry) {
+        return DuckDbPeer.class.getResource(SQL_DIR + entry.id() + ".sql") != null;
+    }
+
     static String resource(String name) {
         try (InputStream in = DuckDbPeer.class.getResourceAsStream(SQL_DIR + name)) {
             if (in == null) {

@@ -1,5 +1,9 @@
 package nl.buurtsignaal.cli;
 
+import nl.buurtsignaal.base.FileTrees;
+import nl.buurtsignaal.base.EngineException;
+import nl.buurtsignaal.base.UsageException;
+import nl.buurtsignaal.base.Progress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import nl.buurtsignaal.bench.Bench;
@@ -148,12 +152,12 @@ final class BenchCommand implements Callable<Integer> {
         String label = "bench " + BenchReport.persons(persons);
         Path landing = landingFor(workDir, persons, config, Progress.stderr(label + " generate"));
         Path lake = workDir.resolve(persons + "-persons").resolve("lake");
-        DemoCommand.deleteRecursively(lake);
+        FileTrees.deleteRecursively(lake);
         Path key = landing.resolve(GenerateCommand.KEY_FILE);
         GenerateCommand.restrictToOwner(key);
         Bench.Result measured = bench.measure(persons, landing, key, lake, asOf, label);
         if (!keepLakes) {
-            DemoCommand.deleteRecursively(lake);
+            FileTrees.deleteRecursively(lake);
         }
         new ObjectMapper().writeValue(result.toFile(), measured);
     }
@@ -170,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
                 return landing;
             }
         }
-        DemoCommand.deleteRecursively(landing);
+        FileTrees.deleteRecursively(landing);
         Files.createDirectories(landing);
         GenerateCommand.writeCity(new CityGenerator.Options(landing, persons, seed, asOf, false, 1_000_000, 3), config, progress);
         return landing;

@@ -1,5 +1,10 @@
 package nl.buurtsignaal.cli;
 
+import nl.buurtsignaal.pipeline.Pipeline;
+import nl.buurtsignaal.base.FileTrees;
+import nl.buurtsignaal.base.EngineException;
+import nl.buurtsignaal.base.UsageException;
+import nl.buurtsignaal.base.Progress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import nl.buurtsignaal.config.EngineConfig;
@@ -49,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
         LocalDate asOf = LocalDate.parse(generated.path("as_of").asText());
         // git keeps no file modes: put the demo key in place readable by its owner only.
         Path key = lakeDir.resolveSibling("demo-key.txt");
-        deleteRecursively(lakeDir);
+        FileTrees.deleteRecursively(lakeDir);
         Files.createDirectories(lakeDir);
         Files.copy(landing.resolve(generated.path("key_file").asText(GenerateCommand.KEY_FILE)), key,
                 StandardCopyOption.REPLACE_EXISTING);
@@ -59,27 +64,27 @@ final class DemoCommand implements Callable<Integer> {
         EngineConfig config = options.config();
         Lake opened = options.openLake(config);
         Progress progress = Progress.stderr("demo");
-        Engine engine = new Engine(opened, config, progress);
+        Pipeline engine = new Pipeline(opened, config, progress);
         options.audited(opened, config, "demo", true, audit -> {
             List<Ingest.Outcome> outcomes = engine.ingest(landing, key, audit.runId());
             if (outcomes.stream().anyMatch(o -> !o.accepted())) {
                 throw new EngineException("the sample has a rejected delivery: see audit.delivery");
             }
-            Engine.RunResult result = engine.run(asOf, false, audit.runId());
+            Pipeline.RunResult result = engine.run(asOf, false, audit.runId());
             audit.details(outcomes.size() + " deliveries accepted; as_of " + asOf + ": " + result.signals() + " signals, "
                     + result.flagged() + " flagged");
             return Main.OK;
         });
-        printSummary(opened, lakeDir, asOf, landing, new PrintStream(System.out, true, StandardCharsets.UTF_8));
+        printSummary(opened, config, lakeDir, asOf, landing, new PrintStream(System.out, true, StandardCharsets.UTF_8));
         progress.info("demo finished");
         return Main.OK;
     }
 
-    private static void printSummary(Lake lake, Path lakeDir, LocalDate asOf, Path landing, PrintStream out) {
+    private static void printSummary(Lake lake, EngineConfig config, Path lakeDir, LocalDate asOf, Path landing, PrintStream out) {
         lake.registerAll();
         out.println();
         out.println("buurtsignaal demo: synthetic city of " + landing.getFileName() + ", as_of " + asOf);
-        for (String theme : List.of("undermining", "care_stacking")) {
+        for (String theme : config.themes()) {
             out.println();
             out.println("Top neighbourhoods, theme " + theme + " (score = weighted robust z; flagged at the configured minimum):");
             List<Row> top = lake.spark().sql(
@@ -106,14 +111,4 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Tables: bronze.<source>, silver.*, gold.signal, gold.buurt_indicator, gold.buurt_score, audit.delivery, quarantine.row");
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package nl.buurtsignaal.cli;
 
+import nl.buurtsignaal.base.UsageException;
+import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.ingest.KeyFile;
 import nl.buurtsignaal.ingest.Sources;
@@ -59,7 +61,7 @@ final class EraseCommand implements Callable<Integer> {
 
     private List<String> pseudonyms() {
         if (person.pseudonym != null) {
-            if (!Erasure.isPseudonym(person.pseudonym)) {
+            if (!nl.buurtsignaal.ingest.Pseudonymiser.isPseudonym(person.pseudonym)) {
                 throw new UsageException("--pseudonym must be 64 lower-case hex digits");
             }
             return List.of(person.pseudonym);

@@ -1,5 +1,8 @@
 package nl.buurtsignaal.cli;
 
+import nl.buurtsignaal.base.Hashing;
+import nl.buurtsignaal.base.UsageException;
+import nl.buurtsignaal.base.Progress;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -87,7 +90,7 @@ final class GenerateCommand implements Callable<Integer> {
         KeyFile keys = KeyFile.read(keyFile);
         CityGenerator generator = new CityGenerator(options,
                 readBuurten(config.path("reference_buurten", "reference/buurten.csv"), options.seed()),
-                keys.currentPseudonymiser(), keys.currentKeyId(), progress);
+                nl.buurtsignaal.config.Catalogue.load(config), keys.currentPseudonymiser(), keys.currentKeyId(), progress);
         CityGenerator.Summary summary = generator.generate();
         ObjectNode info = new ObjectMapper().createObjectNode();
         info.put("as_of", options.asOf().toString());
@@ -101,7 +104,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     /** The synthetic key: derived from the seed, so that the same seed gives the same landing zone. */
     static void writeSyntheticKey(Path file, long seed) throws IOException {
-        byte[] secret = HexFormat.of().parseHex(EngineConfig.sha256("buurtsignaal synthetic key " + seed));
+        byte[] secret = HexFormat.of().parseHex(Hashing.sha256("buurtsignaal synthetic key " + seed));
         String text = "# SYNTHETIC DEMO KEY, derived from the seed: not a secret, never use it for real data\n"
                 + "synthetic-" + seed + ":" + Base64.getEncoder().encodeToString(secret) + "\n";
         Files.writeString(file, text, StandardCharsets.UTF_8);

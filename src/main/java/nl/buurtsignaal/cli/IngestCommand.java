@@ -1,5 +1,8 @@
 package nl.buurtsignaal.cli;
 
+import nl.buurtsignaal.pipeline.Pipeline;
+import nl.buurtsignaal.base.UsageException;
+import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.ingest.Ingest;
 import nl.buurtsignaal.ingest.KeyFile;
@@ -36,7 +39,7 @@ final class IngestCommand implements Callable<Integer> {
         Progress progress = Progress.stderr("ingest");
         Lake lake = options.openLake(config);
         return options.audited(lake, config, "ingest", true, audit -> {
-            List<Ingest.Outcome> outcomes = new Engine(lake, config, progress).ingest(landing, keyFile, audit.runId());
+            List<Ingest.Outcome> outcomes = new Pipeline(lake, config, progress).ingest(landing, keyFile, audit.runId());
             long rejected = outcomes.stream().filter(o -> !o.accepted()).count();
             String summary = outcomes.size() + " deliveries: " + (outcomes.size() - rejected) + " accepted, " + rejected + " rejected";
             progress.info(summary);

@@ -1,5 +1,7 @@
 package nl.buurtsignaal.cli;
 
+import nl.buurtsignaal.base.EngineException;
+import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.ingest.DeliveryRejected;
 import nl.buurtsignaal.lake.Lake;

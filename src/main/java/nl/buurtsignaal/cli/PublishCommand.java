@@ -1,5 +1,9 @@
 package nl.buurtsignaal.cli;
 
+import nl.buurtsignaal.lake.Tables;
+import nl.buurtsignaal.base.EngineException;
+import nl.buurtsignaal.base.UsageException;
+import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.lake.Lake;
 import nl.buurtsignaal.publish.OpenData;
@@ -44,11 +48,11 @@ final class PublishCommand implements Callable<Integer> {
     }
 
     private int publish(Lake lake, EngineConfig config, nl.buurtsignaal.lake.RunAudit audit) throws IOException {
-        if (!lake.exists(Engine.INDICATOR) || !lake.exists(Engine.BUURT)) {
+        if (!lake.exists(Tables.BUURT_INDICATOR) || !lake.exists(Tables.SILVER_BUURT)) {
             throw new UsageException("no indicators in the lake: run 'run --as-of " + asOf + "' first");
         }
         long minDenominator = (long) config.number("publication.min_denominator", 50);
-        Dataset<Row> export = OpenData.export(lake.read(Engine.INDICATOR), lake.read(Engine.BUURT), asOf, minDenominator);
+        Dataset<Row> export = OpenData.export(lake.read(Tables.BUURT_INDICATOR), lake.read(Tables.SILVER_BUURT), asOf, minDenominator);
         if (export.isEmpty()) {
             throw new UsageException("no indicators for as_of " + asOf + " in the lake");
         }

@@ -1,5 +1,6 @@
 package nl.buurtsignaal.cli;
 
+import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.lake.Lake;
 import nl.buurtsignaal.protect.Retention;

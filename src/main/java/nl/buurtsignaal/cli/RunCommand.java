@@ -1,5 +1,7 @@
 package nl.buurtsignaal.cli;
 
+import nl.buurtsignaal.pipeline.Pipeline;
+import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.config.Catalogue;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.lake.Lake;
@@ -30,7 +32,7 @@ final class RunCommand implements Callable<Integer> {
         Catalogue.load(config); // a broken catalogue fails before Spark starts
         Lake lake = options.openExistingLake(config);
         return options.audited(lake, config, "run", true, audit -> {
-            Engine.RunResult result = new Engine(lake, config, Progress.stderr("run")).run(asOf, full, audit.runId());
+            Pipeline.RunResult result = new Pipeline(lake, config, Progress.stderr("run")).run(asOf, full, audit.runId());
             audit.details("as_of " + asOf + ": " + result.signals() + " signals, " + result.indicatorRows()
                     + " indicator rows, " + result.flagged() + " flagged, method " + result.methodVersion()
                     + "; recomputed " + result.recomputed());

@@ -1,5 +1,7 @@
 package nl.buurtsignaal.cli;
 
+import nl.buurtsignaal.base.Csv;
+import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.lake.Lake;
 import org.apache.spark.sql.Column;
@@ -75,7 +77,7 @@ final class SqlCommand implements Callable<Integer> {
         String[] names = rows.columns();
         StringBuilder header = new StringBuilder();
         for (int i = 0; i < names.length; i++) {
-            header.append(i == 0 ? "" : String.valueOf(separator)).append(quote(names[i], separator));
+            header.append(i == 0 ? "" : String.valueOf(separator)).append(Csv.quote(names[i], separator));
         }
         out.println(header);
         Iterator<Row> it = rows.toLocalIterator();
@@ -85,7 +87,7 @@ final class SqlCommand implements Callable<Integer> {
             for (int i = 0; i < names.length; i++) {
                 line.append(i == 0 ? "" : String.valueOf(separator));
                 if (!row.isNullAt(i)) {
-                    line.append(quote(row.getString(i), separator));
+                    line.append(Csv.quote(row.getString(i), separator));
                 }
             }
             out.println(line);
@@ -93,11 +95,4 @@ final class SqlCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** RFC 4180: a field with the separator, a quote or a line break is quoted, quotes doubled. */
-    static String quote(String value, char separator) {
-        if (value.indexOf(separator) >= 0 || value.indexOf('"') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-            return '"' + value.replace("\"", "\"\"") + '"';
-        }
-        return value;
-    }
 }

@@ -1,9 +1,10 @@
 package nl.buurtsignaal.config;
 
+import nl.buurtsignaal.base.Hashing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import nl.buurtsignaal.cli.UsageException;
+import nl.buurtsignaal.base.UsageException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +24,8 @@ import java.util.stream.Stream;
  * the SQL itself is checked against the lake by {@code CatalogueRunner.validate}.
  */
 public final class Catalogue {
-    private static final Set<String> THEMES = Set.of("undermining", "care_stacking");
+    /** Care data serves this theme only, and only as neighbourhood aggregates (contract section 4). */
+    public static final String CARE_THEME = "care_stacking";
     private static final Set<String> SUBJECT_TYPES = Set.of("address", "company", "person", "object");
     private static final Set<String> FIELDS = Set.of("id", "kind", "theme", "description", "practice",
             "sources", "subject_type", "scale", "parameters", "sql");
@@ -89,8 +91,8 @@ public final class Catalogue {
         if (!CatalogueEntry.RULE.equals(kind) && !CatalogueEntry.INDICATOR.equals(kind)) {
             throw new UsageException("catalogue " + name + ": kind must be rule or indicator, not '" + kind + "'");
         }
-        if (!THEMES.contains(theme)) {
-            throw new UsageException("catalogue " + name + ": theme must be one of " + THEMES + ", not '" + theme + "'");
+        if (!config.themes().contains(theme)) {
+            throw new UsageException("catalogue " + name + ": theme must be one of " + config.themes() + ", not '" + theme + "'");
         }
         String subjectType = text(node, "subject_type");
         int scale = node.path("scale").asInt(0);
@@ -98,7 +100,7 @@ public final class Catalogue {
             if (!SUBJECT_TYPES.contains(subjectType)) {
                 throw new UsageException("catalogue " + name + ": a rule needs subject_type, one of " + SUBJECT_TYPES);
             }
-            if ("care_stacking".equals(theme)) {
+            if (CARE_THEME.equals(theme)) {
                 throw new UsageException("catalogue " + name + ": care data may only feed neighbourhood indicators, not rules");
             }
         } else if (scale != 100 && scale != 1000) {
@@ -176,6 +178,6 @@ public final class Catalogue {
                     .append(e.scale()).append('|').append(new java.util.TreeMap<>(e.parameters())).append('|')
                     .append(e.sql()).append('\n');
         }
-        return EngineConfig.sha256(b.toString());
+        return Hashing.sha256(b.toString());
     }
 }

@@ -1,11 +1,12 @@
 package nl.buurtsignaal.config;
 
+import nl.buurtsignaal.base.Hashing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import nl.buurtsignaal.cli.UsageException;
+import nl.buurtsignaal.base.UsageException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -125,10 +126,6 @@ public final class EngineConfig {
         node.set(path[path.length - 1], value == null || value.isMissingNode() ? YAML.nullNode() : value);
     }
 
-    public Path confDir() {
-        return confDir;
-    }
-
     public JsonNode node(String dottedPath) {
         JsonNode node = root;
         for (String part : dottedPath.split("\\.")) {
@@ -167,6 +164,20 @@ public final class EngineConfig {
     }
 
     /** A mapping of scalars (provision to law, Spark settings, weights) in file order. */
+    /**
+     * The themes (contract section 4: undermining, care_stacking), in the order of their weights
+     * under {@code scoring.weights}: the one place that names them. Without weights, the contract's two.
+     */
+    public List<String> themes() {
+        JsonNode weights = node("scoring.weights");
+        if (weights == null || !weights.isObject() || weights.isEmpty()) {
+            return List.of("undermining", "care_stacking");
+        }
+        List<String> themes = new java.util.ArrayList<>();
+        weights.fieldNames().forEachRemaining(themes::add);
+        return List.copyOf(themes);
+    }
+
     public Map<String, String> map(String path) {
         JsonNode node = node(path);
         Map<String, String> values = new LinkedHashMap<>();
@@ -188,7 +199,7 @@ public final class EngineConfig {
 
     /** SHA-256 of the effective settings, canonical JSON with sorted keys. */
     public String hash() {
-        return sha256(canonical(root));
+        return Hashing.sha256(canonical(root));
     }
 
     static String canonical(JsonNode node) {
@@ -200,20 +211,4 @@ public final class EngineConfig {
         }
     }
 
-    public static String sha256(String text) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    public static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UsageException("cannot read " + file);
-        }
-    }
 }

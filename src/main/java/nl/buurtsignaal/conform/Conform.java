@@ -1,9 +1,10 @@
 package nl.buurtsignaal.conform;
 
-import nl.buurtsignaal.cli.EngineException;
-import nl.buurtsignaal.cli.Progress;
+import nl.buurtsignaal.base.EngineException;
+import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.lake.Lake;
+import nl.buurtsignaal.lake.Tables;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,60 +24,47 @@ import static org.apache.spark.sql.functions.*;
  * for several reference dates live side by side.
  */
 public final class Conform {
-    public static final List<String> SOURCES = List.of("brp_residence", "bag_address", "hr_establishment",
-            "hr_officer", "woz_value", "brk_transfer", "enforcement_case", "care_provision");
+    /** The sources of contract section 2, in their ingest order. */
+    public static final List<String> SOURCES = Tables.SOURCES;
 
     /** The bronze tables each silver table is built from (a test checks this against the plans). */
     public static final Map<String, List<String>> INPUTS = inputs();
 
     private static Map<String, List<String>> inputs() {
         Map<String, List<String>> inputs = new LinkedHashMap<>();
-        inputs.put("silver.address", List.of("bag_address"));
-        inputs.put("silver.residence", List.of("brp_residence", "bag_address"));
-        inputs.put("silver.resident", List.of("brp_residence", "bag_address"));
-        inputs.put("silver.household", List.of("brp_residence", "bag_address"));
-        inputs.put("silver.establishment", List.of("hr_establishment", "bag_address"));
-        inputs.put("silver.company", List.of("hr_establishment", "bag_address"));
-        inputs.put("silver.officer", List.of("hr_officer"));
-        inputs.put("silver.transfer", List.of("brk_transfer", "bag_address"));
-        inputs.put("silver.enforcement_case", List.of("enforcement_case", "bag_address"));
-        inputs.put("silver.provision", List.of("care_provision"));
-        inputs.replaceAll((table, sources) -> sources.stream().map(s -> "bronze." + s).toList());
+        inputs.put(Tables.SILVER_ADDRESS, List.of("bag_address"));
+        inputs.put(Tables.SILVER_RESIDENCE, List.of("brp_residence", "bag_address"));
+        inputs.put(Tables.SILVER_RESIDENT, List.of("brp_residence", "bag_address"));
+        inputs.put(Tables.SILVER_HOUSEHOLD, List.of("brp_residence", "bag_address"));
+        inputs.put(Tables.SILVER_ESTABLISHMENT, List.of("hr_establishment", "bag_address"));
+        inputs.put(Tables.SILVER_COMPANY, List.of("hr_establishment", "bag_address"));
+        inputs.put(Tables.SILVER_OFFICER, List.of("hr_officer"));
+        inputs.put(Tables.SILVER_TRANSFER, List.of("brk_transfer", "bag_address"));
+        inputs.put(Tables.SILVER_ENFORCEMENT_CASE, List.of("enforcement_case", "bag_address"));
+        inputs.put(Tables.SILVER_PROVISION, List.of("care_provision"));
+        inputs.replaceAll((table, sources) -> sources.stream().map(Tables::bronze).toList());
         return java.util.Collections.unmodifiableMap(inputs);
     }
 
-    private final Lake lake;
-    private final EngineConfig config;
-    private final Progress progress;
-    private final boolean inMemory;
-    /** The bronze tables the last {@link #plan} reads, by source. */
-    private final Map<String, Dataset<Row>> bronze = new LinkedHashMap<>();
-    private final List<Dataset<Row>> held = new java.util.ArrayList<>();
-
-    public Conform(Lake lake, EngineConfig config, Progress progress) {
-        this(lake, config, progress, false);
-    }
-
     /**
-     * @param inMemory let {@link #holdInputsOf} keep bronze tables in memory: the silver tables read
-     *                 most of them several times, and on small inputs listing a Delta table's files
-     *                 for every read costs more than the read (see SparkSessions.fitToInput)
+     * The silver tables of one as_of, lazily defined, in the order they are written, and the bronze
+     * tables (by source) they read: holding one of those in memory serves every silver table that
+     * reads it.
      */
-    public Conform(Lake lake, EngineConfig config, Progress progress, boolean inMemory) {
-        this.lake = lake;
-        this.config = config;
-        this.progress = progress;
-        this.inMemory = inMemory;
+    public record Plan(Map<String, Dataset<Row>> bronze, Map<String, Dataset<Row>> silver) {
     }
 
-    /** The silver tables for as_of, lazily defined, in the order they are written. */
-    public Map<String, Dataset<Row>> plan(LocalDate asOf) {
-        bronze.clear();
+    private Conform() {
+    }
+
+    /** The silver tables for as_of over the lake's current bronze tables. */
+    public static Plan plan(Lake lake, EngineConfig config, LocalDate asOf) {
+        Map<String, Dataset<Row>> bronze = new LinkedHashMap<>();
         for (String source : SOURCES) {
-            if (!lake.exists("bronze." + source)) {
-                throw new EngineException("bronze." + source + " is not in the lake: ingest a " + source + " delivery first");
+            if (!lake.exists(Tables.bronze(source))) {
+                throw new EngineException(Tables.bronze(source) + " is not in the lake: ingest a " + source + " delivery first");
             }
-            bronze.put(source, lake.read("bronze." + source));
+            bronze.put(source, lake.read(Tables.bronze(source)));
         }
         Column on = lit(java.sql.Date.valueOf(asOf));
         Dataset<Row> address = addressesOf(bronze.get("bag_address"));
@@ -85,19 +73,19 @@ public final class Conform {
         Dataset<Row> establishment = establishmentsOn(bronze.get("hr_establishment"), on, address,
                 config.strings("risk_branches"));
         Map<String, Dataset<Row>> silver = new LinkedHashMap<>();
-        silver.put("silver.address", address);
-        silver.put("silver.residence", residence);
-        silver.put("silver.resident", resident);
-        silver.put("silver.household", householdsOf(resident, address));
-        silver.put("silver.establishment", establishment);
-        silver.put("silver.company", companiesOf(establishment));
-        silver.put("silver.officer", bronze.get("hr_officer").filter(col("valid_from").leq(on))
+        silver.put(Tables.SILVER_ADDRESS, address);
+        silver.put(Tables.SILVER_RESIDENCE, residence);
+        silver.put(Tables.SILVER_RESIDENT, resident);
+        silver.put(Tables.SILVER_HOUSEHOLD, householdsOf(resident, address));
+        silver.put(Tables.SILVER_ESTABLISHMENT, establishment);
+        silver.put(Tables.SILVER_COMPANY, companiesOf(establishment));
+        silver.put(Tables.SILVER_OFFICER, bronze.get("hr_officer").filter(col("valid_from").leq(on))
                 .select("kvk_number", "person_id", "role", "valid_from", "valid_to"));
-        silver.put("silver.transfer", transferChains(bronze.get("brk_transfer"), on, address));
-        silver.put("silver.enforcement_case", casesUpTo(bronze.get("enforcement_case"), on, address));
-        silver.put("silver.provision", provisionsOn(bronze.get("care_provision"), on, config.map("provisions")));
+        silver.put(Tables.SILVER_TRANSFER, transferChains(bronze.get("brk_transfer"), on, address));
+        silver.put(Tables.SILVER_ENFORCEMENT_CASE, casesUpTo(bronze.get("enforcement_case"), on, address));
+        silver.put(Tables.SILVER_PROVISION, provisionsOn(bronze.get("care_provision"), on, config.map("provisions")));
         silver.replaceAll((name, rows) -> rows.withColumn("as_of", on).select(asOfFirst(rows)));
-        return silver;
+        return new Plan(bronze, silver);
     }
 
     private static Column[] asOfFirst(Dataset<Row> rows) {
@@ -109,40 +97,22 @@ public final class Conform {
         return columns;
     }
 
-    public void run(LocalDate asOf) {
-        write(asOf, plan(asOf));
-    }
-
-    /** Writes planned silver tables, each replacing its as_of's earlier rows; then lets go of bronze held in memory. */
-    public void write(LocalDate asOf, Map<String, Dataset<Row>> silver) {
-        try {
-            for (Map.Entry<String, Dataset<Row>> table : silver.entrySet()) {
-                progress.info("  " + table.getKey());
-                lake.replaceAsOf(table.getKey(), asOf, table.getValue());
-            }
-        } finally {
-            release();
+    /** Writes planned silver tables, each replacing its as_of's earlier rows (Delta replaceWhere on as_of). */
+    public static void write(Lake lake, LocalDate asOf, Map<String, Dataset<Row>> silver, Progress progress) {
+        for (Map.Entry<String, Dataset<Row>> table : silver.entrySet()) {
+            progress.info("  " + table.getKey());
+            lake.replaceAsOf(table.getKey(), asOf, table.getValue());
         }
     }
 
-    /**
-     * In memory, keeps the bronze tables the given planned silver tables read (their declared
-     * {@link #INPUTS}) until {@link #write} or {@link #release}. Call it before anything that holds
-     * the planned silver tables themselves, so that those are computed from the held bronze.
-     */
-    public void holdInputsOf(java.util.Collection<String> silverTables) {
-        if (!inMemory) {
-            return;
+    /** The CBS neighbourhood reference of conf/ (codes, names, wijk, gemeente): silver.buurt. */
+    public static Dataset<Row> referenceBuurten(org.apache.spark.sql.SparkSession spark, EngineConfig config) {
+        java.nio.file.Path file = config.path("reference_buurten", "reference/buurten.csv");
+        if (!file.toFile().isFile()) {
+            throw new nl.buurtsignaal.base.UsageException("neighbourhood reference not found: " + file);
         }
-        silverTables.stream().flatMap(table -> INPUTS.get(table).stream()).distinct()
-                .map(table -> bronze.get(table.substring("bronze.".length())))
-                .forEach(rows -> held.add(rows.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK())));
-    }
-
-    /** Lets go of the bronze tables held in memory by {@link #holdInputsOf}, if any. */
-    public void release() {
-        held.forEach(Dataset::unpersist);
-        held.clear();
+        return spark.read().option("header", "true").csv(file.toString())
+                .select("buurt_code", "buurt_name", "wijk_code", "wijk_name", "gemeente_code", "gemeente_name");
     }
 
     static void require(Dataset<Row> rows, String table, String... columns) {

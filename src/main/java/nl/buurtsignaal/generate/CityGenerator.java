@@ -1,6 +1,7 @@
 package nl.buurtsignaal.generate;
 
-import nl.buurtsignaal.cli.Progress;
+import nl.buurtsignaal.config.Catalogue;
+import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.generate.DeliveryWriter.CsvDialect;
 import nl.buurtsignaal.ingest.Pseudonymiser;
 
@@ -61,6 +62,7 @@ public final class CityGenerator {
 
     private final Options options;
     private final List<Buurt> buurten;
+    private final Catalogue catalogue;
     private final Pseudonymiser pseudonymiser;
     private final String keyId;
     private final Progress progress;
@@ -77,13 +79,16 @@ public final class CityGenerator {
     private long nextCase;
     private final Map<String, DeliveryWriter> writers = new LinkedHashMap<>();
     private final List<String[]> planted = new ArrayList<>();
+    private final List<String[]> decoys = new ArrayList<>();
 
-    public CityGenerator(Options options, List<Buurt> buurten, Pseudonymiser pseudonymiser, String keyId, Progress progress) {
+    public CityGenerator(Options options, List<Buurt> buurten, Catalogue catalogue, Pseudonymiser pseudonymiser, String keyId,
+                         Progress progress) {
         if (options.persons() < 100) {
             throw new IllegalArgumentException("--persons must be at least 100");
         }
         this.options = options;
         this.buurten = buurten;
+        this.catalogue = catalogue;
         this.pseudonymiser = pseudonymiser;
         this.keyId = keyId;
         this.progress = progress;
@@ -325,87 +330,138 @@ public final class CityGenerator {
 
     // ---- planted cases, one of each rule per call ----------------------------------------------
 
+    /**
+     * One planted case per rule, each just inside the rule's thresholds and windows as the
+     * catalogue sets them (its parameters, with the configuration's overrides), so that a changed
+     * threshold moves the planted case with it rather than silently stop it firing.
+     */
     private void plantAll() {
-        // U-ADDR-OVERCROWDED: six residents on 40 m2.
-        long a = newAddress("woonfunctie", 40);
-        for (int p = 0; p < 6; p++) {
+        // U-ADDR-OVERCROWDED: two residents more than the minimum, below the floor area per resident.
+        int residents = p("U-ADDR-OVERCROWDED", "min_residents") + 2;
+        long a = newAddress("woonfunctie", Math.min(40, residents * p("U-ADDR-OVERCROWDED", "max_m2_per_resident") - 1));
+        for (int p = 0; p < residents; p++) {
             w("brp_residence").write(bsnOf(nextPerson++), monthsBefore(20 + p), null, addressId(a), 1990 + p, "resident");
         }
         plant("U-ADDR-OVERCROWDED", "address", addressId(a));
 
-        // U-ADDR-FREQUENT-MOVERS: three residents, each with three residence starts in 24 months.
+        // U-ADDR-FREQUENT-MOVERS: the minimum of movers, each with the minimum of residence starts in the window.
+        int starts = Math.max(1, p("U-ADDR-FREQUENT-MOVERS", "min_starts"));
+        int moversWindow = p("U-ADDR-FREQUENT-MOVERS", "window_months");
+        int latest = Math.min(5, Math.max(0, (moversWindow - 2) / 4));
+        int earliest = Math.max(latest, moversWindow - 2);
         a = newAddress("woonfunctie", 110);
-        for (int p = 0; p < 3; p++) {
+        for (int p = 0; p < p("U-ADDR-FREQUENT-MOVERS", "min_movers"); p++) {
             String bsn = bsnOf(nextPerson++);
-            LocalDate first = monthsBefore(22);
-            LocalDate second = monthsBefore(14);
-            LocalDate current = monthsBefore(5);
-            w("brp_residence").write(bsn, first, second, addressId(random.nextLong(dwellings)), 1995, "resident");
-            w("brp_residence").write(bsn, second, current, addressId(random.nextLong(dwellings)), 1995, "resident");
-            w("brp_residence").write(bsn, current, null, addressId(a), 1995, "resident");
+            for (int k = 0; k < starts; k++) {
+                LocalDate from = monthsBefore(starts == 1 ? latest : earliest - k * (earliest - latest) / (starts - 1));
+                if (k < starts - 1) {
+                    LocalDate to = monthsBefore(earliest - (k + 1) * (earliest - latest) / (starts - 1));
+                    w("brp_residence").write(bsn, from, to, addressId(random.nextLong(dwellings)), 1995, "resident");
+                } else {
+                    w("brp_residence").write(bsn, from, null, addressId(a), 1995, "resident");
+                }
+            }
         }
         plant("U-ADDR-FREQUENT-MOVERS", "address", addressId(a));
 
-        // U-ADDR-VOW-CHURN: three registrations ended as 'vertrokken onbekend waarheen'.
+        // U-ADDR-VOW-CHURN: the minimum of registrations ended as 'vertrokken onbekend waarheen' in the window.
+        int vows = p("U-ADDR-VOW-CHURN", "min_vow");
+        int vowWindow = p("U-ADDR-VOW-CHURN", "window_months");
+        int vowStep = Math.max(0, Math.min(5, (vowWindow - 6) / Math.max(1, vows - 1)));
         a = newAddress("woonfunctie", 70);
-        for (int p = 0; p < 3; p++) {
-            w("brp_residence").write(bsnOf(nextPerson++), monthsBefore(40), monthsBefore(4 + 5 * p), addressId(a), 1988, "vow");
+        for (int p = 0; p < vows; p++) {
+            w("brp_residence").write(bsnOf(nextPerson++), monthsBefore(Math.max(40, vowWindow + 6)),
+                    monthsBefore(Math.min(4, vowWindow - 1) + vowStep * p), addressId(a), 1988, "vow");
         }
         w("brp_residence").write(bsnOf(nextPerson++), monthsBefore(3), null, addressId(a), 1980, "resident");
         plant("U-ADDR-VOW-CHURN", "address", addressId(a));
 
-        // U-ADDR-COMPANY-CLUSTER: three active establishments at one dwelling.
+        // U-ADDR-COMPANY-CLUSTER: the minimum of active establishments at one dwelling.
         a = newAddress("woonfunctie", 90);
         w("brp_residence").write(bsnOf(nextPerson++), monthsBefore(60), null, addressId(a), 1970, "resident");
-        for (int c = 0; c < 3; c++) {
+        for (int c = 0; c < p("U-ADDR-COMPANY-CLUSTER", "min_establishments_residential"); c++) {
             String company = kvk(nextKvk++);
             writeEstablishment(company, addressId(a), "7022", "bv", monthsBefore(30 + c), null);
             w("hr_officer").write(company, bsnOf(random.nextLong(options.persons())), "bestuurder", monthsBefore(30 + c), null);
         }
         plant("U-ADDR-COMPANY-CLUSTER", "address", addressId(a));
 
-        // U-ADDR-RISK-BRANCH-CHURN: three nail studios and phone shops, each gone within a year.
+        // U-ADDR-RISK-BRANCH-CHURN: nail studios and phone shops registered in the window, each gone within the lifetime.
+        int churn = p("U-ADDR-RISK-BRANCH-CHURN", "min_establishments");
+        int churnWindow = p("U-ADDR-RISK-BRANCH-CHURN", "window_months");
+        int churnLife = Math.min(6, p("U-ADDR-RISK-BRANCH-CHURN", "lifetime_months"));
+        int churnStep = Math.max(0, Math.min(9, (churnWindow - 12) / Math.max(1, churn - 1)));
         a = newAddress("winkelfunctie", 60);
         String[] riskSbi = {"96.02.2", "4778", "9602"};
-        for (int c = 0; c < 3; c++) {
+        for (int c = 0; c < churn; c++) {
             String company = kvk(nextKvk++);
-            LocalDate registered = monthsBefore(30 - 9 * c);
-            writeEstablishment(company, addressId(a), riskSbi[c], "eenmanszaak", registered, registered.plusMonths(6));
-            w("hr_officer").write(company, bsnOf(random.nextLong(options.persons())), "eigenaar", registered, registered.plusMonths(6));
+            LocalDate registered = monthsBefore(churnWindow - 6 - churnStep * c);
+            writeEstablishment(company, addressId(a), riskSbi[c % riskSbi.length], "eenmanszaak", registered,
+                    registered.plusMonths(churnLife));
+            w("hr_officer").write(company, bsnOf(random.nextLong(options.persons())), "eigenaar", registered,
+                    registered.plusMonths(churnLife));
         }
         plant("U-ADDR-RISK-BRANCH-CHURN", "address", addressId(a));
 
-        // U-PERSON-STRAWMAN: officer of four new companies, two of them gone within 18 months.
+        // U-PERSON-STRAWMAN: officer of the minimum of new companies, the minimum of them gone within the lifetime.
+        int companies = p("U-PERSON-STRAWMAN", "min_companies");
+        int strawWindow = p("U-PERSON-STRAWMAN", "window_months");
+        int strawStep = Math.max(0, Math.min(6, (strawWindow - 8) / Math.max(1, companies - 1)));
+        int strawLife = Math.min(8, p("U-PERSON-STRAWMAN", "lifetime_months"));
         String strawman = bsnOf(nextPerson++);
         a = newAddress("woonfunctie", 55);
         w("brp_residence").write(strawman, monthsBefore(50), null, addressId(a), 1999, "resident");
-        for (int c = 0; c < 4; c++) {
+        for (int c = 0; c < companies; c++) {
             String company = kvk(nextKvk++);
-            LocalDate registered = monthsBefore(32 - 6 * c);
-            LocalDate gone = c < 2 ? registered.plusMonths(8) : null;
+            LocalDate registered = monthsBefore(strawWindow - 4 - strawStep * c);
+            LocalDate gone = c < p("U-PERSON-STRAWMAN", "min_short_lived") ? registered.plusMonths(strawLife) : null;
             writeEstablishment(company, addressId(dwellings + random.nextLong(others)), "4941", "bv", registered, gone);
             w("hr_officer").write(company, strawman, "bestuurder", registered, gone);
         }
         plant("U-PERSON-STRAWMAN", "person", pseudonymiser.person(strawman));
 
-        // U-OBJ-ABC: sold twice within four months, the second time 45 % dearer.
+        // U-OBJ-ABC: sold twice within the maximum gap, the second time well above the minimum markup.
+        int abcFirst = Math.min(20, p("U-OBJ-ABC", "window_months") - 1);
+        int gap = Math.min(4, Math.min(p("U-OBJ-ABC", "max_gap_months"), p("U-OBJ-ABC", "resale_months")));
+        long resale = 300_000L * (100 + Math.max(45, p("U-OBJ-ABC", "min_markup_pct") + 15)) / 100;
         a = newAddress("woonfunctie", 100);
-        writeTransfer(a, monthsBefore(20), false, bsnOf(random.nextLong(options.persons())), 300_000, true);
-        writeTransfer(a, monthsBefore(16), false, bsnOf(random.nextLong(options.persons())), 435_000, true);
+        writeTransfer(a, monthsBefore(abcFirst), false, bsnOf(random.nextLong(options.persons())), 300_000, true);
+        writeTransfer(a, monthsBefore(abcFirst - gap), false, bsnOf(random.nextLong(options.persons())), resale, true);
         plant("U-OBJ-ABC", "object", objectId(a));
 
-        // U-OBJ-CASH-COMPANY: bought without mortgage by a company four months old.
+        // U-OBJ-CASH-COMPANY: bought in the window without mortgage by a company younger than the maximum age.
+        int bought = Math.min(10, p("U-OBJ-CASH-COMPANY", "window_months") - 1);
+        int age = Math.min(4, p("U-OBJ-CASH-COMPANY", "max_company_age_months") - 1);
         a = newAddress("woonfunctie", 120);
         String buyer = kvk(nextKvk++);
-        writeEstablishment(buyer, addressId(dwellings + random.nextLong(others)), "6810", "bv", monthsBefore(14), null);
-        w("hr_officer").write(buyer, bsnOf(random.nextLong(options.persons())), "bestuurder", monthsBefore(14), null);
-        writeTransfer(a, monthsBefore(10), true, buyer, 520_000, false);
+        writeEstablishment(buyer, addressId(dwellings + random.nextLong(others)), "6810", "bv", monthsBefore(bought + age), null);
+        w("hr_officer").write(buyer, bsnOf(random.nextLong(options.persons())), "bestuurder", monthsBefore(bought + age), null);
+        writeTransfer(a, monthsBefore(bought), true, buyer, 520_000, false);
         plant("U-OBJ-CASH-COMPANY", "object", objectId(a));
 
-        // U-ADDR-ENFORCEMENT: closed under Opiumwet 13b ten months ago.
+        // U-ADDR-ENFORCEMENT: closed under Opiumwet 13b inside the severe window.
         a = newAddress("bijeenkomstfunctie", 150);
-        writeCase(addressId(a), monthsBefore(10), "closure_13b");
+        writeCase(addressId(a), monthsBefore(Math.min(10, p("U-ADDR-ENFORCEMENT", "severe_window_months") - 1)), "closure_13b");
         plant("U-ADDR-ENFORCEMENT", "address", addressId(a));
+
+        // A decoy for U-OBJ-CASH-COMPANY: bought without mortgage by a company registered two
+        // months after the transfer. It had no age then (contract section 5), so it must not fire.
+        a = newAddress("woonfunctie", 120);
+        String unborn = kvk(nextKvk++);
+        writeEstablishment(unborn, addressId(a), "4110", "bv", monthsBefore(bought - 2), null);
+        writeTransfer(a, monthsBefore(bought), true, unborn, 480_000, false);
+        decoy("U-OBJ-CASH-COMPANY", "object", objectId(a));
+    }
+
+    /** A rule's parameter as the catalogue sets it (file default, or the configuration's override). */
+    private int p(String rule, String name) {
+        Object value = catalogue.entries().stream().filter(e -> e.id().equals(rule)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the catalogue has no rule " + rule + " to plant"))
+                .parameters().get(name);
+        if (!(value instanceof Number number)) {
+            throw new IllegalStateException("rule " + rule + " has no numeric parameter " + name + " to plant with");
+        }
+        return number.intValue();
     }
 
     private long newAddress(String usage, int floor) {
@@ -419,11 +475,20 @@ public final class CityGenerator {
         planted.add(new String[]{rule, subjectType, subjectId});
     }
 
+    /** A case built to sit just outside a rule: listed in _decoys.csv, it must not fire. */
+    private void decoy(String rule, String subjectType, String subjectId) {
+        decoys.add(new String[]{rule, subjectType, subjectId});
+    }
+
     private void writePlanted() {
-        Path file = options.out().resolve("_planted.csv");
+        writeCases(options.out().resolve("_planted.csv"), planted);
+        writeCases(options.out().resolve("_decoys.csv"), decoys);
+    }
+
+    private static void writeCases(Path file, List<String[]> cases) {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             out.write("rule_id,subject_type,subject_id\n");
-            for (String[] p : planted) {
+            for (String[] p : cases) {
                 out.write(String.join(",", p) + "\n");
             }
         } catch (IOException e) {

@@ -1,10 +1,12 @@
 package nl.buurtsignaal.generate;
 
+import nl.buurtsignaal.base.Csv;
+import nl.buurtsignaal.base.Hashing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import nl.buurtsignaal.ingest.Column;
+import nl.buurtsignaal.ingest.ContractColumn;
 import nl.buurtsignaal.ingest.Sources;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
@@ -85,7 +87,7 @@ final class DeliveryWriter implements AutoCloseable {
 
     private static MessageType parquetSchema(Sources.Source source) {
         Types.MessageTypeBuilder builder = Types.buildMessage();
-        for (Column c : source.columns()) {
+        for (ContractColumn c : source.columns()) {
             switch (c.type()) {
                 case "int" -> builder.optional(PrimitiveType.PrimitiveTypeName.INT32).named(c.name());
                 case "long" -> builder.optional(PrimitiveType.PrimitiveTypeName.INT64).named(c.name());
@@ -120,7 +122,7 @@ final class DeliveryWriter implements AutoCloseable {
 
     private void writeParquet(Object[] values) throws IOException {
         Group group = groups.newGroup();
-        List<Column> columns = source.columns();
+        List<ContractColumn> columns = source.columns();
         for (int i = 0; i < columns.size(); i++) {
             Object v = values[i];
             if (v == null) {
@@ -155,10 +157,7 @@ final class DeliveryWriter implements AutoCloseable {
                 continue;
             }
             String s = v instanceof LocalDate d ? dateFormat.format(d) : v.toString();
-            if (s.indexOf(csv.delimiter()) >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0) {
-                s = '"' + s.replace("\"", "\"\"") + '"';
-            }
-            line.append(s);
+            line.append(Csv.quote(s, csv.delimiter()));
         }
         text.write(line.toString());
         text.write('\n');
@@ -182,7 +181,7 @@ final class DeliveryWriter implements AutoCloseable {
         } else {
             text = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
             StringBuilder header = new StringBuilder();
-            for (Column c : source.columns()) {
+            for (ContractColumn c : source.columns()) {
                 header.append(header.length() == 0 ? "" : String.valueOf(csv.delimiter())).append(c.name());
             }
             text.write(header.toString());
@@ -228,7 +227,7 @@ final class DeliveryWriter implements AutoCloseable {
                 ObjectNode f = files.addObject();
                 f.put("name", fileNames.get(i));
                 f.put("rows", fileRows.get(i)[0]);
-                f.put("sha256", sha256(dir.resolve(fileNames.get(i))));
+                f.put("sha256", Hashing.sha256(dir.resolve(fileNames.get(i))));
             }
             manifest.put("kind", "full");
             manifest.put("identifiers", pseudonymised ? "pseudonymised" : "raw");
@@ -241,12 +240,4 @@ final class DeliveryWriter implements AutoCloseable {
         }
     }
 
-    private static String sha256(Path file) throws IOException {
-        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(in.getMessageDigest().digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

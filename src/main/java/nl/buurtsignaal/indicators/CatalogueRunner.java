@@ -1,10 +1,11 @@
 package nl.buurtsignaal.indicators;
 
-import nl.buurtsignaal.cli.Progress;
-import nl.buurtsignaal.cli.UsageException;
+import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.config.Catalogue;
 import nl.buurtsignaal.config.CatalogueEntry;
+import nl.buurtsignaal.lake.HeldTables;
 import nl.buurtsignaal.lake.Lake;
+import nl.buurtsignaal.lake.Tables;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,50 +25,45 @@ import static org.apache.spark.sql.functions.*;
  * signals through the view {@code current_signal}.
  */
 public final class CatalogueRunner {
-    public static final String SIGNAL = "gold.signal";
+    private static final String SIGNAL = Tables.SIGNAL;
     public static final String CURRENT_SIGNAL_VIEW = "current_signal";
     private static final Set<String> RULE_COLUMNS = Set.of("subject_id", "address_id", "buurt_code", "severity", "evidence");
     private static final Set<String> INDICATOR_COLUMNS = Set.of("buurt_code", "numerator", "denominator");
 
     private final Lake lake;
     private final Catalogue catalogue;
-    private final Progress progress;
-    private final boolean inMemory;
-    /** Tables held in memory for this run's queries, by the name of the view that stands in for them. */
-    private final Map<String, Dataset<Row>> held = new java.util.LinkedHashMap<>();
+    private final HeldTables held;
     /** Whether every silver table of the lake is held (they are held on the first query that needs them). */
     private boolean silverHeld;
 
-    public CatalogueRunner(Lake lake, Catalogue catalogue, Progress progress) {
-        this(lake, catalogue, progress, false);
+    public CatalogueRunner(Lake lake, Catalogue catalogue) {
+        this(lake, catalogue, new HeldTables(lake.spark(), false));
     }
 
     /**
-     * @param inMemory hold the silver tables and the run's signals in memory while the catalogue
-     *                 runs: each entry reads several of them, and on small inputs listing a Delta
-     *                 table's files for every query costs more than the query (see
-     *                 SparkSessions.fitToInput). The entries see the same rows either way.
+     * @param held where the silver tables and the run's signals are kept while the catalogue runs,
+     *             when enabled: each entry reads several of them. The entries see the same rows
+     *             either way. The caller closes it.
      */
-    public CatalogueRunner(Lake lake, Catalogue catalogue, Progress progress, boolean inMemory) {
+    public CatalogueRunner(Lake lake, Catalogue catalogue, HeldTables held) {
         this.lake = lake;
         this.catalogue = catalogue;
-        this.progress = progress;
-        this.inMemory = inMemory;
+        this.held = held;
     }
 
     /**
-     * An entry's SQL for as_of. In memory, {@code silver.x} reads the view {@code mem_silver_x}:
+     * An entry's SQL for as_of. Held in memory, {@code silver.x} reads the view {@code mem_silver_x}:
      * the whole table (every as_of), held as written by this run or read from the lake once.
      */
     private String sqlOf(CatalogueEntry entry, LocalDate asOf) {
         String sql = entry.boundSql(asOf);
-        if (!inMemory) {
+        if (!held.enabled()) {
             return sql;
         }
         if (!silverHeld) {
             for (String table : lake.tables()) {
-                if (table.startsWith("silver.") && !held.containsKey(memoryView(table))) {
-                    hold(memoryView(table), lake.read(table));
+                if (Tables.isSilver(table) && !held.holds(memoryView(table))) {
+                    held.hold(memoryView(table), lake.read(table));
                 }
             }
             silverHeld = true;
@@ -76,7 +72,7 @@ public final class CatalogueRunner {
         StringBuilder out = new StringBuilder();
         while (silver.find()) {
             String view = memoryView(silver.group());
-            silver.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(held.containsKey(view) ? view : silver.group()));
+            silver.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(held.holds(view) ? view : silver.group()));
         }
         silver.appendTail(out);
         return out.toString();
@@ -88,34 +84,11 @@ public final class CatalogueRunner {
 
     /**
      * The rows a silver table is about to be written with, when they will be the whole table
-     * (a new table, or an overwrite): in memory, the catalogue then reads them as written,
+     * (a new table, or an overwrite): held in memory, the catalogue then reads them as written,
      * computed once for the write and the queries alike. Returns what to write.
      */
     public Dataset<Row> asWritten(String silverTable, Dataset<Row> rows) {
-        return inMemory ? hold(memoryView(silverTable), rows) : rows;
-    }
-
-    private Dataset<Row> hold(String view, Dataset<Row> rows) {
-        Dataset<Row> previous = held.remove(view);
-        if (previous != null) {
-            previous.unpersist();
-        }
-        Dataset<Row> kept = rows.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-        kept.createOrReplaceTempView(view);
-        held.put(view, kept);
-        return kept;
-    }
-
-    /** Lets go of what this run held in memory. */
-    public void release() {
-        held.forEach((view, rows) -> {
-            rows.unpersist();
-            if (!view.equals(CURRENT_SIGNAL_VIEW)) {
-                lake.spark().catalog().dropTempView(view);
-            }
-        });
-        held.clear();
-        silverHeld = false;
+        return held.hold(memoryView(silverTable), rows);
     }
 
     /**
@@ -184,14 +157,9 @@ public final class CatalogueRunner {
             catalogue.rules().forEach(rule -> inputs.addAll(inputsOf(rule, asOf)));
         }
         if (!entry.isRule()) {
-            inputs.addAll(nl.buurtsignaal.conform.Conform.INPUTS.get("silver.address"));
+            inputs.addAll(nl.buurtsignaal.conform.Conform.INPUTS.get(Tables.SILVER_ADDRESS));
         }
         return inputs;
-    }
-
-    /** All rules for as_of, in one Delta commit that replaces as_of's earlier signals. */
-    public long runRules(LocalDate asOf) {
-        return runRules(asOf, catalogue.rules());
     }
 
     /**
@@ -201,7 +169,7 @@ public final class CatalogueRunner {
     public long runRules(LocalDate asOf, List<CatalogueEntry> rules) {
         if (rules.isEmpty()) {
             registerCurrentSignals(asOf, true);
-            return lake.exists(SIGNAL) ? lake.read(SIGNAL).filter(col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf)))).count() : 0;
+            return lake.exists(SIGNAL) ? lake.readAsOf(SIGNAL, asOf).count() : 0;
         }
         List<Dataset<Row>> parts = new ArrayList<>();
         for (CatalogueEntry rule : rules) {
@@ -240,12 +208,11 @@ public final class CatalogueRunner {
     /** Makes as_of's signals readable as the view current_signal; returns them. */
     private Dataset<Row> registerCurrentSignals(LocalDate asOf, boolean emptyIfMissing) {
         if (lake.exists(SIGNAL)) {
-            Dataset<Row> signals = lake.read(SIGNAL).filter(col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf))));
-            if (inMemory) {
-                return hold(CURRENT_SIGNAL_VIEW, signals);
-            }
-            signals.createOrReplaceTempView(CURRENT_SIGNAL_VIEW);
-            return signals;
+            Dataset<Row> signals = lake.readAsOf(SIGNAL, asOf);
+            // The view outlives the run (an analyst's query may read it); what is held does not.
+            Dataset<Row> kept = held.hold("mem_" + CURRENT_SIGNAL_VIEW, signals);
+            kept.createOrReplaceTempView(CURRENT_SIGNAL_VIEW);
+            return kept;
         } else if (emptyIfMissing) {
             Dataset<Row> none = lake.spark().sql("SELECT CAST(NULL AS STRING) AS signal_id, CAST(NULL AS DATE) AS as_of, "
                     + "CAST(NULL AS STRING) AS rule_id, CAST(NULL AS STRING) AS subject_type, "
@@ -263,12 +230,7 @@ public final class CatalogueRunner {
         return String.join(", ", entries.stream().map(e -> "'" + e.id() + "'").toList());
     }
 
-    /** The indicators' counts per buurt: indicator_id, theme, scale, buurt_code, numerator, denominator. */
-    public Dataset<Row> indicatorCounts(LocalDate asOf) {
-        return indicatorCounts(asOf, catalogue.indicators());
-    }
-
-    /** Some indicators' counts per buurt. */
+    /** Some indicators' counts per buurt: indicator_id, theme, scale, buurt_code, numerator, denominator. */
     public Dataset<Row> indicatorCounts(LocalDate asOf, List<CatalogueEntry> indicators) {
         List<Dataset<Row>> parts = new ArrayList<>();
         for (CatalogueEntry indicator : indicators) {

@@ -1,7 +1,9 @@
 package nl.buurtsignaal.ingest;
 
-import nl.buurtsignaal.cli.Progress;
-import nl.buurtsignaal.cli.UsageException;
+import nl.buurtsignaal.lake.Tables;
+import nl.buurtsignaal.base.Hashing;
+import nl.buurtsignaal.base.Progress;
+import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.lake.AuditTables;
 import nl.buurtsignaal.lake.Lake;
@@ -34,6 +36,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import static nl.buurtsignaal.ingest.DeliveryRows.FILE;
+import static nl.buurtsignaal.ingest.DeliveryRows.REASON;
+import static nl.buurtsignaal.ingest.DeliveryRows.ROW;
 import static org.apache.spark.sql.functions.*;
 
 /**
@@ -42,11 +47,6 @@ import static org.apache.spark.sql.functions.*;
  * before anything is written; bad rows to quarantine.row; one audit.delivery row per delivery.
  */
 public final class Ingest {
-    static final String PSEUDONYM_UDF = "bs_pseudonym";
-    static final String IS_BSN_UDF = "bs_is_bsn";
-    private static final String FILE = "_file";
-    private static final String ROW = "_row";
-    private static final String REASON = "_reason";
 
     private final Lake lake;
     private final EngineConfig config;
@@ -66,16 +66,12 @@ public final class Ingest {
         this.keys = keys;
         this.runId = runId;
         this.progress = progress;
-        SparkSession spark = lake.spark();
-        Pseudonymiser pseudonymiser = keys.currentPseudonymiser();
-        spark.udf().register(PSEUDONYM_UDF, (UDF1<String, String>) v -> v == null ? null : pseudonymiser.person(v),
-                DataTypes.StringType);
-        spark.udf().register(IS_BSN_UDF, (UDF1<String, Boolean>) Sources::isBsn, DataTypes.BooleanType);
     }
 
     /** Ingests every new delivery of a landing zone (a folder or a Hadoop URI); returns what happened to each. */
     public List<Outcome> ingestAll(String landing) {
         zone = LandingZone.open(lake.spark(), landing);
+        DeliveryRows.registerUdfs(lake.spark(), keys.currentPseudonymiser());
         if (!zone.isDirectory(zone.root())) {
             throw new UsageException("landing zone not found: " + landing);
         }
@@ -152,18 +148,19 @@ public final class Ingest {
 
     Outcome ingest(Sources.Source source, Path deliveryDir) {
         Manifest manifest = Manifest.read(zone, deliveryDir, source.name());
-        checkFileSet(deliveryDir, manifest);
-        checkChecksums(deliveryDir, manifest);
+        DeliveryChecks.checkFileSet(zone, deliveryDir, manifest);
+        DeliveryChecks.checkChecksums(zone, deliveryDir, manifest);
         if (manifest.isPseudonymised() && !keys.has(manifest.keyId())) {
             throw new DeliveryRejected("key_id " + manifest.keyId() + " is not in the key file");
         }
         Dataset<Row> delivered = readFiles(deliveryDir, manifest);
-        List<String> dropped = checkColumns(source, manifest, delivered.columns());
+        List<String> dropped = DeliveryChecks.checkColumns(source, manifest, delivered.columns());
 
-        Dataset<Row> checked = check(source, manifest, delivered).persist();
+        Dataset<Row> checked = DeliveryRows.withProblems(source, manifest, delivered,
+                config.map("provisions").keySet()).persist();
         try {
             // One pass: rows per file (against the manifest) and bad rows.
-            long badRows = checkRowCounts(manifest, checked);
+            long badRows = DeliveryChecks.checkRowCounts(manifest, checked);
             long rowsRead = manifest.files().stream().mapToLong(Manifest.DataFile::rows).sum();
             Dataset<Row> bad = checked.filter(col(REASON).isNotNull());
             double maxShare = config.number("ingest.max_bad_row_share", 0.05);
@@ -173,10 +170,10 @@ public final class Ingest {
                         badRows, rowsRead, 100.0 * badRows / rowsRead, 100 * maxShare,
                         bad.orderBy(FILE, ROW).select(REASON).first().getString(0)));
             }
-            Dataset<Row> good = bronzeRows(source, checked.filter(col(REASON).isNull()), manifest);
-            writeBronze(source, manifest, good);
+            Dataset<Row> good = DeliveryRows.bronzeRows(source, checked.filter(col(REASON).isNull()), manifest, runId);
+            BronzeWriter.write(lake, source, manifest, good);
             if (badRows > 0 || AuditTables.hasQuarantine(lake, source.name(), manifest.deliveryId())) {
-                AuditTables.replaceQuarantine(lake, source.name(), manifest.deliveryId(), quarantineRows(source, manifest, bad));
+                AuditTables.replaceQuarantine(lake, source.name(), manifest.deliveryId(), DeliveryRows.quarantineRows(source, manifest, bad, runId));
             }
             return new Outcome(source.name(), manifest.deliveryId(), true, null, rowsRead, badRows, dropped);
         } finally {
@@ -184,46 +181,8 @@ public final class Ingest {
         }
     }
 
-    private void checkFileSet(Path deliveryDir, Manifest manifest) {
-        Set<String> present = zone.list(deliveryDir).stream().map(Path::getName)
-                .filter(n -> !n.equals(Manifest.FILE_NAME)).collect(Collectors.toCollection(TreeSet::new));
-        Set<String> listed = manifest.files().stream().map(Manifest.DataFile::name)
-                .collect(Collectors.toCollection(TreeSet::new));
-        if (!present.equals(listed)) {
-            Set<String> missing = new TreeSet<>(listed);
-            missing.removeAll(present);
-            Set<String> extra = new TreeSet<>(present);
-            extra.removeAll(listed);
-            throw new DeliveryRejected("file set differs from the manifest"
-                    + (missing.isEmpty() ? "" : ": missing " + missing)
-                    + (extra.isEmpty() ? "" : ": not listed " + extra));
-        }
-    }
 
-    private void checkChecksums(Path deliveryDir, Manifest manifest) {
-        for (Manifest.DataFile file : manifest.files()) {
-            Path path = new Path(deliveryDir, file.name());
-            try (InputStream in = zone.open(path)) {
-                if (!sha256(in).equals(file.sha256())) {
-                    throw new DeliveryRejected("checksum mismatch for " + file.name());
-                }
-            } catch (IOException e) {
-                throw new DeliveryRejected("file " + file.name() + " cannot be read");
-            }
-        }
-    }
 
-    static String sha256(InputStream data) throws IOException {
-        try (DigestInputStream in = new DigestInputStream(data, MessageDigest.getInstance("SHA-256"))) {
-            byte[] buffer = new byte[1 << 16];
-            while (in.read(buffer) >= 0) {
-                // the digest stream hashes as it reads
-            }
-            return HexFormat.of().formatHex(in.getMessageDigest().digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Every column as a string, plus the file name and the 1-based row number within it. */
     private Dataset<Row> readFiles(Path deliveryDir, Manifest manifest) {
@@ -266,188 +225,14 @@ public final class Ingest {
         return nullif(c.cast(DataTypes.StringType), lit(""));
     }
 
-    private static List<String> checkColumns(Sources.Source source, Manifest manifest, String[] columns) {
-        List<String> dropped = new ArrayList<>();
-        Set<String> present = new TreeSet<>();
-        for (String column : columns) {
-            if (column.equals(FILE) || column.equals(ROW)) {
-                continue;
-            }
-            present.add(column);
-            boolean known = source.column(column).isPresent() || (manifest.isDelta() && column.equals("op"));
-            if (!known && Sources.isForbidden(column)) {
-                throw new DeliveryRejected("forbidden column " + column + " (special-category or needless identifying data)");
-            }
-            if (!known) {
-                dropped.add(column);
-            }
-        }
-        for (nl.buurtsignaal.ingest.Column column : source.columns()) {
-            if (column.required() && !present.contains(column.name())) {
-                throw new DeliveryRejected("required column " + column.name() + " is missing");
-            }
-        }
-        if (manifest.isDelta() && !present.contains("op")) {
-            throw new DeliveryRejected("required column op is missing (kind delta)");
-        }
-        return dropped;
-    }
 
-    /** Checks every file's row count against the manifest; returns the number of bad rows. */
-    private static long checkRowCounts(Manifest manifest, Dataset<Row> checked) {
-        Map<String, Long> counted = new LinkedHashMap<>();
-        long bad = 0;
-        for (Row r : checked.groupBy(FILE).agg(count(lit(1)), count(col(REASON))).collectAsList()) {
-            counted.put(r.getString(0), r.getLong(1));
-            bad += r.getLong(2);
-        }
-        for (Manifest.DataFile file : manifest.files()) {
-            long actual = counted.getOrDefault(file.name(), 0L);
-            if (actual != file.rows()) {
-                throw new DeliveryRejected("row count of " + file.name() + " is " + actual + ", the manifest says " + file.rows());
-            }
-        }
-        return bad;
-    }
 
-    /**
-     * Adds the typed, pseudonymised columns ({@code t_<name>}) and the first problem of each row.
-     * Raw person ids are replaced here, before any row is written anywhere.
-     */
-    private Dataset<Row> check(Sources.Source source, Manifest manifest, Dataset<Row> delivered) {
-        Set<String> present = Set.of(delivered.columns());
-        Map<String, Column> raw = new LinkedHashMap<>();
-        Map<String, Column> typed = new LinkedHashMap<>();
-        String dateFormat = manifest.isCsv() ? manifest.dateFormat() : "yyyy-MM-dd";
-        for (nl.buurtsignaal.ingest.Column column : source.columns()) {
-            if (present.contains(column.name())) {
-                Column value = col(column.name());
-                raw.put(column.name(), value);
-                typed.put(column.name(), RowChecks.parsed(column, value, dateFormat));
-            }
-        }
-        Column opValid = manifest.isDelta() ? coalesce(col("op").isin("U", "D"), lit(false)) : null;
-        Column problem = RowChecks.firstProblem(source, raw, typed, manifest.isPseudonymised(), opValid);
-        if (source.name().equals("care_provision")) {
-            Set<String> provisions = config.map("provisions").keySet();
-            problem = coalesce(problem, when(not(col("provision").isin(provisions.toArray())),
-                    lit("provision: unknown provision code (see provisions in conf)")));
-        }
-        List<String> keyColumns = source.keyColumns();
-        Column[] keys = keyColumns.stream().map(k -> typed.get(k)).toArray(Column[]::new);
-        Dataset<Row> withProblem = delivered.withColumn(REASON, problem);
-        // A key delivered twice: the first row counts, later ones are quarantined.
-        Dataset<Row> ranked = withProblem.withColumn("_dup", when(col(REASON).isNull(),
-                row_number().over(Window.partitionBy(keys).orderBy(col(FILE), col(ROW)))));
-        Dataset<Row> result = ranked.withColumn(REASON, coalesce(col(REASON),
-                when(col("_dup").gt(1), lit("duplicate key within the delivery")))).drop("_dup");
-        for (Map.Entry<String, Column> t : typed.entrySet()) {
-            nl.buurtsignaal.ingest.Column column = source.column(t.getKey()).orElseThrow();
-            result = result.withColumn("t_" + t.getKey(), pseudonymised(column, t.getValue(), manifest));
-        }
-        return result;
-    }
 
-    private static Column pseudonymised(nl.buurtsignaal.ingest.Column column, Column value, Manifest manifest) {
-        if (manifest.isPseudonymised()) {
-            return value;
-        }
-        return switch (column.check()) {
-            case PERSON -> call_udf(PSEUDONYM_UDF, value);
-            case BUYER -> when(col("buyer_type").equalTo("company"), value).otherwise(call_udf(PSEUDONYM_UDF, value));
-            default -> value;
-        };
-    }
 
-    /** The clean rows in the contract's column order and types, plus lineage. */
-    private Dataset<Row> bronzeRows(Sources.Source source, Dataset<Row> good, Manifest manifest) {
-        List<Column> columns = new ArrayList<>();
-        Set<String> present = Set.of(good.columns());
-        for (nl.buurtsignaal.ingest.Column column : source.columns()) {
-            DataType type = sparkType(column.type());
-            Column value = present.contains("t_" + column.name()) ? col("t_" + column.name()) : lit(null);
-            columns.add(value.cast(type).as(column.name()));
-        }
-        if (manifest.isDelta()) {
-            columns.add(col("op"));
-        }
-        columns.add(lit(manifest.deliveryId()).as("delivery_id"));
-        columns.add(lit(runId).as("run_id"));
-        return good.select(columns.toArray(new Column[0]));
-    }
 
-    private void writeBronze(Sources.Source source, Manifest manifest, Dataset<Row> rows) {
-        String table = "bronze." + source.name();
-        if (!manifest.isDelta() || !lake.exists(table)) {
-            // kind full: the delivery is the source's new state, in one commit. Earlier states stay
-            // reachable through Delta time travel until VACUUM removes them.
-            Dataset<Row> state = manifest.isDelta() ? rows.filter(col("op").equalTo("U")).drop("op") : rows;
-            lake.overwrite(table, state);
-            return;
-        }
-        String condition = source.keyColumns().stream().map(k -> "t.`" + k + "` <=> s.`" + k + "`")
-                .collect(Collectors.joining(" AND "));
-        Map<String, Column> assignments = new LinkedHashMap<>();
-        for (String column : rows.drop("op").columns()) {
-            assignments.put("`" + column + "`", col("s.`" + column + "`"));
-        }
-        // kind delta: one MERGE on the source's key; D deletes, U upserts.
-        lake.deltaTable(table).as("t")
-                .merge(rows.as("s"), condition)
-                .whenMatched("s.op = 'D'").delete()
-                .whenMatched("s.op = 'U'").update(new java.util.HashMap<>(assignments))
-                .whenNotMatched("s.op = 'U'").insert(new java.util.HashMap<>(assignments))
-                .execute();
-        lake.register(table);
-    }
 
-    private Dataset<Row> quarantineRows(Sources.Source source, Manifest manifest, Dataset<Row> bad) {
-        List<Column> fields = new ArrayList<>();
-        Set<String> present = Set.of(bad.columns());
-        for (nl.buurtsignaal.ingest.Column column : source.columns()) {
-            if (!present.contains(column.name())) {
-                continue;
-            }
-            Column value = switch (column.check()) {
-                case PERSON -> keptIfPseudonym(col("t_" + column.name()), lit(false));
-                case BUYER -> keptIfPseudonym(col("t_" + column.name()),
-                        col("buyer_type").equalTo("company").and(col("t_" + column.name()).rlike("^[0-9]{8}$")));
-                default -> col(column.name());
-            };
-            fields.add(value.as(column.name()));
-        }
-        if (manifest.isDelta()) {
-            fields.add(col("op"));
-        }
-        return bad.select(
-                lit(source.name()).as("source"),
-                lit(manifest.deliveryId()).as("delivery_id"),
-                col(ROW).cast(DataTypes.LongType).as("row_number"),
-                col(FILE).as("file"),
-                col(REASON).as("reason"),
-                to_json(struct(fields.toArray(new Column[0]))).as("row_json"),
-                lit(runId).as("run_id"));
-    }
 
-    /**
-     * A person id as it may be stored in quarantine: a pseudonym, or else pseudonymised here. A
-     * supplier that says "pseudonymised" but sends raw BSNs must not get them into the lake by way
-     * of its bad rows.
-     */
-    private static Column keptIfPseudonym(Column value, Column alsoKeep) {
-        return when(value.rlike("^[0-9a-f]{64}$").or(alsoKeep), value).otherwise(call_udf(PSEUDONYM_UDF, value));
-    }
 
-    public static DataType sparkType(String type) {
-        return switch (type) {
-            case "int" -> DataTypes.IntegerType;
-            case "long" -> DataTypes.LongType;
-            case "double" -> DataTypes.DoubleType;
-            case "boolean" -> DataTypes.BooleanType;
-            case "date" -> DataTypes.DateType;
-            default -> DataTypes.StringType;
-        };
-    }
 
     /** For the audit: a row of audit.delivery. */
     public static Row auditRow(Outcome o, String keyId, String runId) {

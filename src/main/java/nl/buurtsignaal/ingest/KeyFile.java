@@ -1,6 +1,6 @@
 package nl.buurtsignaal.ingest;
 
-import nl.buurtsignaal.cli.UsageException;
+import nl.buurtsignaal.base.UsageException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

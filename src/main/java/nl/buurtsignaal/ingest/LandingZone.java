@@ -1,6 +1,6 @@
 package nl.buurtsignaal.ingest;
 
-import nl.buurtsignaal.cli.UsageException;
+import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.lake.Lake;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;

@@ -14,6 +14,13 @@ import java.util.HexFormat;
  * lazily once per deserialized instance (so once per task, not once per row).
  */
 public final class Pseudonymiser implements Serializable {
+    /** What a pseudonym looks like (contract section 3): 64 lowercase hex digits. */
+    public static final String PATTERN = "^[0-9a-f]{64}$";
+
+    public static boolean isPseudonym(String text) {
+        return text != null && text.matches(PATTERN);
+    }
+
     private static final long serialVersionUID = 1L;
     private static final String ALGORITHM = "HmacSHA256";
 

@@ -21,7 +21,7 @@ final class RowChecks {
     private static final String BUURT = "^BU[0-9]{8}$";
     private static final String POSTCODE = "^[1-9][0-9]{3} ?[A-Z]{2}$";
     private static final String SBI = "^[0-9]{2}(\\.?[0-9]){0,3}$";
-    private static final String PSEUDONYM = "^[0-9a-f]{64}$";
+    private static final String PSEUDONYM = Pseudonymiser.PATTERN;
     private static final String TRUE_WORDS = "'true','1','yes','ja','j','y','t'";
     private static final String FALSE_WORDS = "'false','0','no','nee','n','f'";
 
@@ -29,7 +29,7 @@ final class RowChecks {
     }
 
     /** The typed value of a string column, null where it cannot be parsed. */
-    static Column parsed(nl.buurtsignaal.ingest.Column column, Column raw, String dateFormat) {
+    static Column parsed(ContractColumn column, Column raw, String dateFormat) {
         return switch (column.type()) {
             case "int" -> raw.try_cast(DataTypes.IntegerType);
             case "long" -> raw.try_cast(DataTypes.LongType);
@@ -56,7 +56,7 @@ final class RowChecks {
     static Column firstProblem(Sources.Source source, Map<String, Column> raw, Map<String, Column> typed,
                                boolean pseudonymised, Column isDeltaOpValid) {
         List<Column> problems = new ArrayList<>();
-        for (nl.buurtsignaal.ingest.Column column : source.columns()) {
+        for (ContractColumn column : source.columns()) {
             String name = column.name();
             Column value = raw.get(name);
             if (value == null) {
@@ -88,7 +88,7 @@ final class RowChecks {
     }
 
     /** True where the value does not have the column's shape. */
-    private static Column shapeProblem(nl.buurtsignaal.ingest.Column column, Column value, Map<String, Column> raw,
+    private static Column shapeProblem(ContractColumn column, Column value, Map<String, Column> raw,
                                        boolean pseudonymised) {
         return switch (column.check()) {
             case PERSON -> isPerson(value, pseudonymised);
@@ -110,10 +110,10 @@ final class RowChecks {
     }
 
     private static Column isPerson(Column value, boolean pseudonymised) {
-        return pseudonymised ? not(value.rlike(PSEUDONYM)) : not(call_udf(Ingest.IS_BSN_UDF, value));
+        return pseudonymised ? not(value.rlike(PSEUDONYM)) : not(call_udf(DeliveryRows.IS_BSN_UDF, value));
     }
 
-    private static String describe(nl.buurtsignaal.ingest.Column column) {
+    private static String describe(ContractColumn column) {
         return switch (column.check()) {
             case PERSON -> "not a valid BSN (eleven-test) or pseudonym";
             case ADDRESS_ID -> "not a 16-digit BAG nummeraanduiding id";

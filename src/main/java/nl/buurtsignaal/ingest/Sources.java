@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import static nl.buurtsignaal.ingest.Column.Check.*;
-import static nl.buurtsignaal.ingest.Column.col;
-import static nl.buurtsignaal.ingest.Column.key;
+import static nl.buurtsignaal.ingest.ContractColumn.Check.*;
+import static nl.buurtsignaal.ingest.ContractColumn.col;
+import static nl.buurtsignaal.ingest.ContractColumn.key;
 
 /** The sources of contract section 2: their columns, keys, checks and row-level rules. */
 public final class Sources {
@@ -18,17 +18,13 @@ public final class Sources {
      * One source. {@code periods} are pairs of date columns (start, end) where the end may not
      * precede the start.
      */
-    public record Source(String name, List<Column> columns, List<String[]> periods) {
+    public record Source(String name, List<ContractColumn> columns, List<String[]> periods) {
         public List<String> keyColumns() {
-            return columns.stream().filter(Column::key).map(Column::name).toList();
+            return columns.stream().filter(ContractColumn::key).map(ContractColumn::name).toList();
         }
 
-        public Optional<Column> column(String name) {
+        public Optional<ContractColumn> column(String name) {
             return columns.stream().filter(c -> c.name().equals(name)).findFirst();
-        }
-
-        public boolean hasPersons() {
-            return columns.stream().anyMatch(c -> c.check() == PERSON || c.check() == BUYER);
         }
     }
 
@@ -128,7 +124,7 @@ public final class Sources {
     }
 
     /**
-     * Column names of special categories or needless direct identifiers (contract section 2, data
+     * ContractColumn names of special categories or needless direct identifiers (contract section 2, data
      * minimisation), compared after lower-casing and removing everything but letters. A delivery
      * carrying one is rejected whole.
      */

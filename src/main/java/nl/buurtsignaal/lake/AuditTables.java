@@ -13,8 +13,8 @@ import static org.apache.spark.sql.functions.col;
 
 /** audit.delivery and quarantine.row (contract section 6). */
 public final class AuditTables {
-    public static final String DELIVERY = "audit.delivery";
-    public static final String QUARANTINE = "quarantine.row";
+    public static final String DELIVERY = Tables.AUDIT_DELIVERY;
+    public static final String QUARANTINE = Tables.QUARANTINE_ROW;
 
     static final StructType DELIVERY_SCHEMA = new StructType()
             .add("source", DataTypes.StringType, false)

@@ -29,7 +29,7 @@ import static org.apache.spark.sql.functions.lit;
  * full run's; {@code run --full} recomputes everything regardless.
  */
 public final class Incremental {
-    public static final String TABLE = "audit.computed";
+    public static final String TABLE = Tables.AUDIT_COMPUTED;
     static final StructType SCHEMA = new StructType()
             .add("as_of", DataTypes.DateType, false)
             .add("item", DataTypes.StringType, false)
@@ -53,7 +53,7 @@ public final class Incremental {
         this.versions = new TreeMap<>();
         bronzeTables.forEach(t -> versions.put(t, lake.version(t)));
         if (!full && lake.exists(TABLE)) {
-            for (Row r : lake.read(TABLE).filter(col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf)))).collectAsList()) {
+            for (Row r : lake.readAsOf(TABLE, asOf).collectAsList()) {
                 previous.put(r.getString(r.fieldIndex("item")), r);
             }
         }

@@ -111,6 +111,16 @@ public final class Lake {
     }
 
     /** Replaces the table's content in one commit (a {@code full} delivery, a snapshot). */
+    /** A table's rows of one reference date. */
+    public Dataset<Row> readAsOf(String table, LocalDate asOf) {
+        return read(table).filter(isAsOf(asOf));
+    }
+
+    /** Rows whose {@code as_of} is the given reference date. */
+    public static org.apache.spark.sql.Column isAsOf(LocalDate asOf) {
+        return org.apache.spark.sql.functions.col("as_of").equalTo(org.apache.spark.sql.functions.lit(java.sql.Date.valueOf(asOf)));
+    }
+
     public void overwrite(String table, Dataset<Row> rows) {
         rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
                 .save(location(table));
@@ -207,7 +217,7 @@ public final class Lake {
     public List<String> registerAll() {
         List<String> tables = tables();
         tables.forEach(this::register);
-        if (tables.contains("gold.buurt_indicator")) {
+        if (tables.contains(Tables.BUURT_INDICATOR)) {
             // The trend of every indicator against the previous as_of in the lake; a view, so it
             // is always current and costs nothing to keep.
             spark.sql("CREATE OR REPLACE VIEW gold.buurt_indicator_trend AS "

@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * bronze commits, and those carry the delivery_id of audit.delivery.
  */
 public final class RunAudit {
-    public static final String TABLE = "audit.run";
+    public static final String TABLE = Tables.AUDIT_RUN;
 
     static final StructType SCHEMA = new StructType()
             .add("run_id", DataTypes.StringType, false)

@@ -60,7 +60,7 @@ public final class SparkSessions {
             case "on", "true" -> true;
             case "off", "false" -> false;
             case "auto" -> inputBytes < config.number("small_input.max_input_mb", 20) * 1024 * 1024;
-            default -> throw new nl.buurtsignaal.cli.UsageException("small_input.mode must be auto, on or off, not " + mode);
+            default -> throw new nl.buurtsignaal.base.UsageException("small_input.mode must be auto, on or off, not " + mode);
         };
         Map<String, String> profile = config.map("small_input.spark");
         for (Map.Entry<String, String> setting : profile.entrySet()) {

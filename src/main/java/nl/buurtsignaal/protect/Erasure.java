@@ -1,6 +1,6 @@
 package nl.buurtsignaal.protect;
 
-import nl.buurtsignaal.cli.Progress;
+import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.lake.Lake;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -41,11 +41,6 @@ public final class Erasure {
     /** A count from the metrics row Delta's MERGE returns. */
     private static long affected(Dataset<Row> metrics, String column) {
         return ((Number) metrics.first().getAs(column)).longValue();
-    }
-
-    /** Whether a text is a pseudonym of contract section 3: 64 lower-case hex digits. */
-    public static boolean isPseudonym(String text) {
-        return text != null && text.matches("[0-9a-f]{64}");
     }
 
     /**

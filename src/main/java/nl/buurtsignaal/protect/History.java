@@ -1,6 +1,6 @@
 package nl.buurtsignaal.protect;
 
-import nl.buurtsignaal.cli.Progress;
+import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.lake.Lake;
 
 import java.util.List;

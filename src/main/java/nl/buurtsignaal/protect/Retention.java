@@ -1,6 +1,7 @@
 package nl.buurtsignaal.protect;
 
-import nl.buurtsignaal.cli.Progress;
+import nl.buurtsignaal.lake.Tables;
+import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.lake.Lake;
 import org.apache.spark.sql.Column;
@@ -41,8 +42,8 @@ public final class Retention {
 
     /** Silver tables derived from each source, kept per reference date. */
     static Map<String, String> silverOf() {
-        return Map.of("brp_residence", "silver.residence", "enforcement_case", "silver.enforcement_case",
-                "care_provision", "silver.provision");
+        return Map.of("brp_residence", Tables.SILVER_RESIDENCE, "enforcement_case", Tables.SILVER_ENFORCEMENT_CASE,
+                "care_provision", Tables.SILVER_PROVISION);
     }
 
     public Map<String, Long> apply(LocalDate today) {
@@ -57,7 +58,7 @@ public final class Retention {
             }
             LocalDate cutoff = today.minusMonths(Math.round(years * 12));
             Column old = source.getValue().lt(lit(Date.valueOf(cutoff)));
-            deleteWhere("bronze." + source.getKey(), old, removed);
+            deleteWhere(Tables.bronze(source.getKey()), old, removed);
             deleteWhere(silverOf().get(source.getKey()), col("as_of").lt(lit(Date.valueOf(cutoff))), removed);
             progress.info("  rows ended before " + cutoff + " removed");
         }

@@ -23,7 +23,11 @@ public final class CatalogueDocs {
         md.append("x ≤ d ≤ x + M months. A residence, establishment, officer role or provision is active on as_of when it\n");
         md.append("started on or before as_of and its end is empty or after as_of. A company's registration date is the\n");
         md.append("earliest registration of its establishments; it is deregistered, on the latest deregistration, once all\n");
-        md.append("of them are. A household is the set of residents of one address on as_of.\n\n");
+        md.append("of them are. A company's age at a date d is the time from its registration date to d; a company registered\n");
+        md.append("after d has no age at d (it did not exist yet), so it is never \"less than N months old\" at d. Likewise a\n");
+        md.append("duration that would be negative (a deregistration dated before its registration) never counts as \"within\"\n");
+        md.append("a window, and transfers of an object follow each other by date, whatever their order in a delivery.\n");
+        md.append("A household is the set of residents of one address on as_of.\n\n");
 
         md.append("## Signal rules (gold.signal)\n\n");
         md.append("Every signal is reviewed by an analyst of the hub before anything happens; its `evidence` holds the facts that fired it.\n\n");
@@ -51,7 +55,7 @@ public final class CatalogueDocs {
         md.append("   weighted share, largest first; they add up to the score. A neighbourhood is `flagged` at a score of at least ")
                 .append(number(config.number("scoring.flag_min_score", 2.0))).append(".\n\n");
         md.append("| theme | indicator | weight |\n| --- | --- | --- |\n");
-        for (String theme : List.of("undermining", "care_stacking")) {
+        for (String theme : config.themes()) {
             for (Map.Entry<String, String> w : config.map("scoring.weights." + theme).entrySet()) {
                 md.append("| ").append(theme).append(" | `").append(w.getKey()).append("` | ").append(w.getValue()).append(" |\n");
             }

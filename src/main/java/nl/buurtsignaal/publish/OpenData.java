@@ -25,8 +25,8 @@ public final class OpenData {
 
     /** One row per neighbourhood and indicator of as_of, with names, suppressed and rounded. */
     public static Dataset<Row> export(Dataset<Row> indicators, Dataset<Row> buurten, LocalDate asOf, long minDenominator) {
-        Dataset<Row> rows = indicators.filter(col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf))));
-        Column suppressed = col("denominator").lt(minDenominator).or(col("numerator").between(1, 4));
+        Dataset<Row> rows = indicators.filter(nl.buurtsignaal.lake.Lake.isAsOf(asOf));
+        Column suppressed = nl.buurtsignaal.scoring.Scoring.isSuppressed(minDenominator);
         return rows.join(buurten, rows.col("buurt_code").equalTo(buurten.col("buurt_code")), "left")
                 .select(
                         rows.col("as_of"),

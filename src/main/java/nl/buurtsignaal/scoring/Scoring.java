@@ -56,7 +56,7 @@ public final class Scoring {
                 lit(java.sql.Date.valueOf(asOf)).as("as_of"),
                 col("buurt_code"), col("theme"), col("indicator_id"),
                 col("numerator"), col("denominator"), col("value"), col("z_score"),
-                col("denominator").lt(minDenominator).or(col("numerator").between(1, 4)).as("suppressed"));
+                isSuppressed(minDenominator).as("suppressed"));
     }
 
     /**
@@ -107,17 +107,25 @@ public final class Scoring {
         return aggregate(array_sort(collected), lit(0.0), (total, x) -> total.plus(x));
     }
 
+    /**
+     * Statistical disclosure control in the style of CBS: a count is too small to publish where its
+     * denominator is below the minimum or its numerator is between 1 and 4.
+     */
+    public static Column isSuppressed(long minDenominator) {
+        return col("denominator").lt(minDenominator).or(col("numerator").between(1, 4));
+    }
+
     /** gold.buurt_score from gold.buurt_indicator rows of one as_of. */
     public static Dataset<Row> scores(SparkSession spark, Dataset<Row> indicators, EngineConfig config,
                                       String methodVersion, LocalDate asOf) {
         List<Row> weightRows = new ArrayList<>();
-        for (String theme : List.of("undermining", "care_stacking")) {
+        for (String theme : config.themes()) {
             for (Map.Entry<String, String> w : config.map("scoring.weights." + theme).entrySet()) {
                 double weight;
                 try {
                     weight = Double.parseDouble(w.getValue());
                 } catch (NumberFormatException e) {
-                    throw new nl.buurtsignaal.cli.UsageException("setting scoring.weights." + theme + "." + w.getKey() + " must be a number");
+                    throw new nl.buurtsignaal.base.UsageException("setting scoring.weights." + theme + "." + w.getKey() + " must be a number");
                 }
                 weightRows.add(RowFactory.create(theme, w.getKey(), weight));
             }

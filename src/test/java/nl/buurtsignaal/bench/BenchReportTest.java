@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BenchReportTest {
-    private static final Bench.Check EQUAL = new Bench.Check(10, 10, 0, 20, 20, 0, List.of());
+    private static final Bench.Check EQUAL = new Bench.Check(10, 10, 0, 20, 20, 0, List.of(), List.of());
 
     private static Bench.Result result(long persons, double engineRun, double duckdb) {
         return result(persons, engineRun, duckdb, 1L << 30);

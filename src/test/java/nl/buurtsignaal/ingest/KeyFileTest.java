@@ -1,6 +1,6 @@
 package nl.buurtsignaal.ingest;
 
-import nl.buurtsignaal.cli.UsageException;
+import nl.buurtsignaal.base.UsageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package nl.buurtsignaal.lake;
 
 import nl.buurtsignaal.SparkTestBase;
-import nl.buurtsignaal.cli.UsageException;
+import nl.buurtsignaal.base.UsageException;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package nl.buurtsignaal.cli;
+package nl.buurtsignaal.base;
 
 /** Any other failure the engine can name in one line: exit status 1. */
 public class EngineException extends RuntimeException {

@@ -1,4 +1,4 @@
-package nl.buurtsignaal.cli;
+package nl.buurtsignaal.base;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -10,7 +10,6 @@ public final class Progress {
     private final long started = System.nanoTime();
     private int total;
     private int step;
-    private java.util.function.Consumer<String> onStep = what -> { };
 
     public Progress(String command, PrintStream out) {
         this.command = command;
@@ -25,11 +24,6 @@ public final class Progress {
         return new Progress("", new PrintStream(java.io.OutputStream.nullOutputStream()));
     }
 
-    /** Also tells {@code listener} each stage as it starts (the bench times stages this way). */
-    public Progress onStep(java.util.function.Consumer<String> listener) {
-        this.onStep = listener;
-        return this;
-    }
 
     public void stages(int total) {
         this.total = total;
@@ -39,7 +33,6 @@ public final class Progress {
     /** Starts the next stage and returns its label, e.g. {@code [ingest 2/8]}. */
     public synchronized void step(String what) {
         step++;
-        onStep.accept(what);
         out.printf(Locale.ROOT, "[%s %d/%d] %s  (%s)%n", command, step, Math.max(total, step), what, elapsed());
         out.flush();
     }

@@ -11,26 +11,26 @@ import java.util.List;
  * @param check    the shape the value must have: {@link Check}
  * @param allowed  for {@link Check#ENUM}: the allowed values
  */
-public record Column(String name, String type, boolean required, boolean key, Check check, List<String> allowed) {
+public record ContractColumn(String name, String type, boolean required, boolean key, Check check, List<String> allowed) {
 
     /** The shapes the contract names for identifiers and codes. */
     public enum Check {
         NONE, PERSON, ADDRESS_ID, OBJECT_ID, KVK, ESTABLISHMENT_ID, BUURT_CODE, POSTCODE, SBI, ENUM, BUYER
     }
 
-    static Column col(String name, String type, boolean required) {
-        return new Column(name, type, required, false, Check.NONE, List.of());
+    static ContractColumn col(String name, String type, boolean required) {
+        return new ContractColumn(name, type, required, false, Check.NONE, List.of());
     }
 
-    static Column key(String name, String type) {
-        return new Column(name, type, true, true, Check.NONE, List.of());
+    static ContractColumn key(String name, String type) {
+        return new ContractColumn(name, type, true, true, Check.NONE, List.of());
     }
 
-    Column checked(Check check) {
-        return new Column(name, type, required, key, check, allowed);
+    ContractColumn checked(Check check) {
+        return new ContractColumn(name, type, required, key, check, allowed);
     }
 
-    Column oneOf(String... values) {
-        return new Column(name, type, required, key, Check.ENUM, List.of(values));
+    ContractColumn oneOf(String... values) {
+        return new ContractColumn(name, type, required, key, Check.ENUM, List.of(values));
     }
 }

@@ -1,0 +1,54 @@
+package nl.buurtsignaal.lake;
+
+import java.util.List;
+
+/**
+ * Every table name of the lake (contract sections 4, 6, 7 and 8): the code names a table only
+ * through these, so that a reader finds every table here and a rename is one edit.
+ */
+public final class Tables {
+    private Tables() {
+    }
+
+    public static final String SIGNAL = "gold.signal";
+    public static final String BUURT_INDICATOR = "gold.buurt_indicator";
+    public static final String BUURT_SCORE = "gold.buurt_score";
+
+    public static final String SILVER_BUURT = "silver.buurt";
+    public static final String SILVER_ADDRESS = "silver.address";
+    public static final String SILVER_RESIDENCE = "silver.residence";
+    public static final String SILVER_RESIDENT = "silver.resident";
+    public static final String SILVER_HOUSEHOLD = "silver.household";
+    public static final String SILVER_ESTABLISHMENT = "silver.establishment";
+    public static final String SILVER_COMPANY = "silver.company";
+    public static final String SILVER_OFFICER = "silver.officer";
+    public static final String SILVER_TRANSFER = "silver.transfer";
+    public static final String SILVER_ENFORCEMENT_CASE = "silver.enforcement_case";
+    public static final String SILVER_PROVISION = "silver.provision";
+
+    public static final String AUDIT_DELIVERY = "audit.delivery";
+    public static final String AUDIT_RUN = "audit.run";
+    public static final String AUDIT_COMPUTED = "audit.computed";
+    public static final String QUARANTINE_ROW = "quarantine.row";
+
+    /** The sources of contract section 2, in the order deliveries of one ingest are taken. */
+    public static final List<String> SOURCES = List.of("brp_residence", "bag_address", "hr_establishment",
+            "hr_officer", "woz_value", "brk_transfer", "enforcement_case", "care_provision");
+
+    /** {@code bronze.<source>}: a source's current state, pseudonymised. */
+    public static String bronze(String source) {
+        return "bronze." + source;
+    }
+
+    /** The source a {@code bronze.<source>} table holds. */
+    public static String sourceOf(String bronzeTable) {
+        if (!bronzeTable.startsWith("bronze.")) {
+            throw new IllegalArgumentException("not a bronze table: " + bronzeTable);
+        }
+        return bronzeTable.substring("bronze.".length());
+    }
+
+    public static boolean isSilver(String table) {
+        return table.startsWith("silver.");
+    }
+}

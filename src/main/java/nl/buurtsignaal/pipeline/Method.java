@@ -1,0 +1,39 @@
+package nl.buurtsignaal.pipeline;
+
+import nl.buurtsignaal.base.Hashing;
+import nl.buurtsignaal.base.UsageException;
+import nl.buurtsignaal.config.Catalogue;
+import nl.buurtsignaal.config.EngineConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What a result was computed with. The method version (in gold.buurt_score) changes with the
+ * catalogue, its parameters and the scoring, provision and publication settings; the fingerprint
+ * (in audit.computed) also with the neighbourhood reference and the engine's version, so that an
+ * incremental run keeps only what the same method would compute again.
+ */
+public final class Method {
+    private Method() {
+    }
+
+    public static String version(Catalogue catalogue, EngineConfig config) {
+        String basis = catalogue.fingerprint() + "|" + config.node("scoring") + "|" + config.node("risk_branches")
+                + "|" + config.node("provisions") + "|" + config.node("publication");
+        return "m-" + Hashing.sha256(basis).substring(0, 12);
+    }
+
+    static String fingerprint(String methodVersion, EngineConfig config) {
+        Path reference = config.path("reference_buurten", "reference/buurten.csv");
+        String referenceHash;
+        try {
+            referenceHash = Hashing.sha256(Files.readString(reference));
+        } catch (IOException e) {
+            throw new UsageException("neighbourhood reference not readable: " + reference);
+        }
+        String engine = Method.class.getPackage().getImplementationVersion();
+        return methodVersion + "|" + referenceHash.substring(0, 12) + "|" + (engine == null ? "development" : engine);
+    }
+}

@@ -1,0 +1,178 @@
+package nl.buurtsignaal.pipeline;
+
+import nl.buurtsignaal.base.Progress;
+import nl.buurtsignaal.config.Catalogue;
+import nl.buurtsignaal.config.CatalogueEntry;
+import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.conform.Conform;
+import nl.buurtsignaal.indicators.CatalogueRunner;
+import nl.buurtsignaal.ingest.Ingest;
+import nl.buurtsignaal.ingest.KeyFile;
+import nl.buurtsignaal.lake.HeldTables;
+import nl.buurtsignaal.lake.Incremental;
+import nl.buurtsignaal.lake.Lake;
+import nl.buurtsignaal.lake.SparkSessions;
+import nl.buurtsignaal.lake.Tables;
+import nl.buurtsignaal.scoring.Scoring;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * The engine's stages in their order, in one place: ingest (landing zone → bronze), then for one
+ * as_of check → silver → rules → indicators → scores. Each stage reads and writes the lake; this
+ * class decides what runs, in which order, and what an incremental run may keep. The command
+ * line, the demo, the bench and the tests call it; {@link #onStage} tells a listener (the bench's
+ * meter) when each stage starts.
+ */
+public final class Pipeline {
+    private final Lake lake;
+    private final EngineConfig config;
+    private final Progress progress;
+    private Consumer<Stage> onStage = stage -> { };
+
+    public Pipeline(Lake lake, EngineConfig config, Progress progress) {
+        this.lake = lake;
+        this.config = config;
+        this.progress = progress;
+    }
+
+    /** Also tells {@code listener} each stage as it starts. */
+    public Pipeline onStage(Consumer<Stage> listener) {
+        this.onStage = listener;
+        return this;
+    }
+
+    /** Ingests a landing zone given as a folder or a Hadoop URI ({@code hdfs://…/landing}). */
+    public List<Ingest.Outcome> ingest(String landing, Path keyFile, String runId) {
+        KeyFile keys = KeyFile.read(keyFile);
+        onStage.accept(Stage.INGEST);
+        lake.registerAll();
+        return new Ingest(lake, config, keys, runId, progress).ingestAll(landing);
+    }
+
+    public List<Ingest.Outcome> ingest(Path landing, Path keyFile, String runId) {
+        return ingest(landing.toString(), keyFile, runId);
+    }
+
+    /** Result of a run: signals, indicator rows and flagged neighbourhoods written for as_of, and what was recomputed. */
+    public record RunResult(long signals, long indicatorRows, long flagged, String methodVersion, String recomputed) {
+    }
+
+    public RunResult run(LocalDate asOf) {
+        return run(asOf, false, "run-" + java.util.UUID.randomUUID());
+    }
+
+    /**
+     * Computes silver, signals, indicators and scores for as_of. Unless {@code full}, only what a
+     * new bronze version or a changed method touches since the last run for as_of is recomputed
+     * (see {@link Incremental}); the rest is kept, and equals what a full run would write.
+     */
+    public RunResult run(LocalDate asOf, boolean full, String runId) {
+        Catalogue catalogue = Catalogue.load(config);
+        String methodVersion = Method.version(catalogue, config);
+        progress.stages(5);
+        lake.registerAll();
+        boolean small = SparkSessions.fitToInput(lake.spark(), config, lake.bytes("bronze"));
+        try (HeldTables held = new HeldTables(lake.spark(), small)) {
+            return run(asOf, full, runId, catalogue, methodVersion, held);
+        }
+    }
+
+    private RunResult run(LocalDate asOf, boolean full, String runId, Catalogue catalogue, String methodVersion,
+                          HeldTables held) {
+        CatalogueRunner runner = new CatalogueRunner(lake, catalogue, held);
+        Conform.Plan plan = Conform.plan(lake, config, asOf);
+        Map<String, Dataset<Row>> silverPlan = plan.silver();
+
+        // The catalogue's SQL is checked first, against the planned silver tables (analysis only),
+        // so that a broken entry stops the run before any Spark job.
+        step(Stage.CHECK, "check the catalogue's SQL (" + catalogue.entries().size() + " entries)");
+        runner.validate(asOf, silverPlan);
+
+        Map<String, Collection<String>> inputs = new LinkedHashMap<>(Conform.INPUTS);
+        catalogue.entries().forEach(entry -> inputs.put(entry.id(), runner.inputsOf(entry, asOf)));
+        Incremental state = Incremental.load(lake, asOf, Method.fingerprint(methodVersion, config), full,
+                Conform.SOURCES.stream().map(Tables::bronze).toList());
+        Map<String, Dataset<Row>> staleSilver = new LinkedHashMap<>(silverPlan);
+        staleSilver.keySet().removeIf(table -> state.isCurrent(table, inputs.get(table)));
+        List<CatalogueEntry> staleRules = stale(catalogue.rules(), state, inputs);
+        List<CatalogueEntry> staleIndicators = stale(catalogue.indicators(), state, inputs);
+        String recomputed = staleSilver.size() + "/" + silverPlan.size() + " silver tables, " + staleRules.size() + "/"
+                + catalogue.rules().size() + " rules, " + staleIndicators.size() + "/" + catalogue.indicators().size() + " indicators";
+
+        step(Stage.SILVER, "conform bronze -> silver for as_of " + asOf + " (" + staleSilver.size() + " of " + silverPlan.size()
+                + " tables" + (staleSilver.size() < silverPlan.size() ? "; the others' bronze inputs are unchanged since their last run" : "") + ")");
+        // Only the bronze inputs of the stale silver tables are held, and only while silver is built.
+        try (HeldTables bronze = new HeldTables(lake.spark(), held.enabled())) {
+            staleSilver.keySet().stream().flatMap(table -> Conform.INPUTS.get(table).stream()).distinct()
+                    .forEach(table -> bronze.hold("mem_" + table.replace('.', '_'), plan.bronze().get(Tables.sourceOf(table))));
+            // A silver table new to the lake holds only what this run writes: the catalogue can read it as written.
+            staleSilver.replaceAll((table, rows) -> lake.exists(table) ? rows : runner.asWritten(table, rows));
+            Conform.write(lake, asOf, staleSilver, progress);
+        }
+        lake.overwrite(Tables.SILVER_BUURT, runner.asWritten(Tables.SILVER_BUURT, Conform.referenceBuurten(lake.spark(), config)));
+
+        step(Stage.RULES, "rules -> gold.signal (" + staleRules.size() + " of " + catalogue.rules().size() + " rules)");
+        long signals = runner.runRules(asOf, staleRules);
+        progress.info("  " + signals + " signals");
+
+        step(Stage.INDICATORS, "indicators -> gold.buurt_indicator (" + staleIndicators.size() + " of "
+                + catalogue.indicators().size() + " indicators)");
+        if (!staleIndicators.isEmpty()) {
+            writeIndicators(asOf, runner, staleIndicators, staleIndicators.size() == catalogue.indicators().size());
+        }
+        Dataset<Row> written = lake.readAsOf(Tables.BUURT_INDICATOR, asOf);
+        long indicatorRows = written.count();
+
+        step(Stage.SCORES, "scores -> gold.buurt_score (method " + methodVersion + ")");
+        Dataset<Row> scores = Scoring.scores(lake.spark(), written, config, methodVersion, asOf);
+        lake.replaceAsOf(Tables.BUURT_SCORE, asOf, scores.repartition(1));
+        long flagged = lake.readAsOf(Tables.BUURT_SCORE, asOf)
+                .filter(col("flagged")).count();
+        state.record(inputs, runId);
+        progress.info("done: " + signals + " signals, " + indicatorRows + " indicator rows, " + flagged
+                + " flagged neighbourhoods; recomputed " + recomputed);
+        return new RunResult(signals, indicatorRows, flagged, methodVersion, recomputed);
+    }
+
+    private static List<CatalogueEntry> stale(List<CatalogueEntry> entries, Incremental state,
+                                              Map<String, Collection<String>> inputs) {
+        return entries.stream().filter(e -> !state.isCurrent(e.id(), inputs.get(e.id()))).toList();
+    }
+
+    private void writeIndicators(LocalDate asOf, CatalogueRunner runner, List<CatalogueEntry> indicators, boolean all) {
+        Dataset<Row> buurten = lake.read(Tables.SILVER_BUURT).select("buurt_code")
+                .union(lake.readAsOf(Tables.SILVER_ADDRESS, asOf)
+                        .select("buurt_code"))
+                .filter(col("buurt_code").isNotNull()).distinct();
+        long minDenominator = (long) config.number("publication.min_denominator", 50);
+        double prior = config.number("scoring.shrinkage_prior_denominator", 50);
+        // The indicator queries run once: shrinkage and the robust z-scores read their small result
+        // (one row per neighbourhood and indicator) several times, and would otherwise re-run them.
+        Dataset<Row> counts = runner.indicatorCounts(asOf, indicators).localCheckpoint();
+        Dataset<Row> rows = Scoring.indicators(counts, buurten, asOf, minDenominator, prior).repartition(1);
+        if (all) {
+            lake.replaceAsOf(Tables.BUURT_INDICATOR, asOf, rows);
+        } else {
+            lake.replaceWhere(Tables.BUURT_INDICATOR, "as_of = DATE'" + asOf + "' AND indicator_id IN ("
+                    + CatalogueRunner.quotedIds(indicators) + ")", rows);
+        }
+    }
+
+    private void step(Stage stage, String what) {
+        onStage.accept(stage);
+        progress.step(what);
+    }
+}
