@@ -162,7 +162,18 @@ public final class BenchReport {
     public void write(Path dir) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("performance.csv"), csv(), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("performance.md"), markdown(), StandardCharsets.UTF_8);
+        Path page = dir.resolve("performance.md");
+        String hub = "";
+        if (Files.exists(page)) {
+            // the hub bench's section (bin/buurtsignaal hub-bench) is kept
+            String old = Files.readString(page, StandardCharsets.UTF_8);
+            int from = old.indexOf(HubBench.BEGIN);
+            int to = old.indexOf(HubBench.END);
+            if (from >= 0 && to > from) {
+                hub = old.substring(from, to + HubBench.END.length());
+            }
+        }
+        Files.writeString(page, hub.isEmpty() ? markdown() : HubBench.withSection(markdown(), hub), StandardCharsets.UTF_8);
     }
 
     private java.util.Optional<Bench.Result> find(long persons) {

@@ -154,7 +154,7 @@ final class BenchCommand implements Callable<Integer> {
         Path lake = workDir.resolve(persons + "-persons").resolve("lake");
         FileTrees.deleteRecursively(lake);
         Path key = landing.resolve(GenerateCommand.KEY_FILE);
-        GenerateCommand.restrictToOwner(key);
+        nl.buurtsignaal.base.PrivateFiles.restrictToOwner(key);
         Bench.Result measured = bench.measure(persons, landing, key, lake, asOf, label);
         if (!keepLakes) {
             FileTrees.deleteRecursively(lake);

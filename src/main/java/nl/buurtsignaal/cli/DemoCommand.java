@@ -1,5 +1,7 @@
 package nl.buurtsignaal.cli;
 
+import nl.buurtsignaal.hub.HubUsers;
+import nl.buurtsignaal.hub.Role;
 import nl.buurtsignaal.pipeline.Pipeline;
 import nl.buurtsignaal.base.FileTrees;
 import nl.buurtsignaal.base.EngineException;
@@ -58,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
         Files.createDirectories(lakeDir);
         Files.copy(landing.resolve(generated.path("key_file").asText(GenerateCommand.KEY_FILE)), key,
                 StandardCopyOption.REPLACE_EXISTING);
-        GenerateCommand.restrictToOwner(key);
+        nl.buurtsignaal.base.PrivateFiles.restrictToOwner(key);
 
         options.lake = lakeDir.toString();
         EngineConfig config = options.config();
@@ -75,7 +77,17 @@ final class DemoCommand implements Callable<Integer> {
                     + result.flagged() + " flagged");
             return Main.OK;
         });
-        printSummary(opened, config, lakeDir, asOf, landing, new PrintStream(System.out, true, StandardCharsets.UTF_8));
+        Path users = lakeDir.resolveSibling("demo-users.txt");
+        writeDemoUsers(users);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        printSummary(opened, config, lakeDir, asOf, landing, out);
+        out.println();
+        out.println("Review the signals in the hub, as the informatieknooppunt does (DEMO users and passwords: never for real data):");
+        out.println("  bin/buurtsignaal hub --lake " + lakeDir + " --users " + users);
+        out.println("  then open http://127.0.0.1:8080/ and log in as one of");
+        for (Role role : Role.values()) {
+            out.printf(Locale.ROOT, "    %-15s name %-20s password %s%n", role.id(), demoUser(role), demoPassword(role));
+        }
         progress.info("demo finished");
         return Main.OK;
     }
@@ -111,4 +123,20 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Tables: bronze.<source>, silver.*, gold.signal, gold.buurt_indicator, gold.buurt_score, audit.delivery, quarantine.row");
     }
 
+
+    static String demoUser(Role role) {
+        return "demo-" + role.id().replace('_', '-');
+    }
+
+    static String demoPassword(Role role) {
+        return "demo-" + role.id().replace('_', '-') + "-password";
+    }
+
+    /** One demo user per role of the hub, with a demo password, in a users file of the demo's own. */
+    private static void writeDemoUsers(Path users) throws IOException {
+        Files.deleteIfExists(users);
+        for (Role role : Role.values()) {
+            HubUsers.add(users, demoUser(role), role, demoPassword(role));
+        }
+    }
 }

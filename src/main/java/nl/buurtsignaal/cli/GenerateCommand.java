@@ -1,5 +1,6 @@
 package nl.buurtsignaal.cli;
 
+import nl.buurtsignaal.base.PrivateFiles;
 import nl.buurtsignaal.base.Hashing;
 import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.base.Progress;
@@ -108,16 +109,9 @@ final class GenerateCommand implements Callable<Integer> {
         String text = "# SYNTHETIC DEMO KEY, derived from the seed: not a secret, never use it for real data\n"
                 + "synthetic-" + seed + ":" + Base64.getEncoder().encodeToString(secret) + "\n";
         Files.writeString(file, text, StandardCharsets.UTF_8);
-        restrictToOwner(file);
+        PrivateFiles.restrictToOwner(file);
     }
 
-    static void restrictToOwner(Path file) {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException | IOException e) {
-            // not a POSIX file system: nothing to restrict
-        }
-    }
 
     static List<CityGenerator.Buurt> readBuurten(Path file, long seed) throws IOException {
         if (!Files.isRegularFile(file)) {

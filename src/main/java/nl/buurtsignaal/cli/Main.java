@@ -29,7 +29,8 @@ import java.util.function.ToIntFunction;
 @Command(name = "buurtsignaal", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Neighbourhood risk indicators and address-level signals on Spark and Delta Lake.",
         subcommands = {IngestCommand.class, RunCommand.class, SqlCommand.class, GenerateCommand.class,
-                DemoCommand.class, BenchCommand.class, PublishCommand.class, EraseCommand.class, RetentionCommand.class, DocsCommand.class, CommandLine.HelpCommand.class})
+                DemoCommand.class, BenchCommand.class, PublishCommand.class, EraseCommand.class, RetentionCommand.class, DocsCommand.class,
+                HubCommand.class, HubUserCommand.class, HubBenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILURE = 1;

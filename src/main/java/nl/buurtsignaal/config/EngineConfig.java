@@ -71,7 +71,7 @@ public final class EngineConfig {
         return new EngineConfig(confDir, root);
     }
 
-    static ObjectNode readYaml(Path file) {
+    public static ObjectNode readYaml(Path file) {
         try {
             JsonNode node = YAML.readTree(file.toFile());
             if (node == null || node.isMissingNode() || node.isNull()) {

@@ -1,5 +1,6 @@
 package nl.buurtsignaal.ingest;
 
+import nl.buurtsignaal.base.PrivateFiles;
 import nl.buurtsignaal.base.UsageException;
 
 import java.io.IOException;
@@ -33,7 +34,7 @@ public final class KeyFile {
         if (!Files.isRegularFile(file)) {
             throw new UsageException("key file not found: " + file);
         }
-        refuseIfShared(file);
+        PrivateFiles.refuseIfShared(file, "key file");
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -73,21 +74,6 @@ public final class KeyFile {
     }
 
     /** A key readable by group or others is a key that has leaked: refused before it is read. */
-    private static void refuseIfShared(Path file) {
-        Set<PosixFilePermission> permissions;
-        try {
-            permissions = Files.getPosixFilePermissions(file);
-        } catch (UnsupportedOperationException e) {
-            return; // no POSIX permissions on this file system: nothing to check
-        } catch (IOException e) {
-            throw new UsageException("key file cannot be read: " + file);
-        }
-        for (PosixFilePermission p : permissions) {
-            if (p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_")) {
-                throw new UsageException("key file " + file + " is accessible to group or others; make it private first: chmod 600 " + file);
-            }
-        }
-    }
 
     public String currentKeyId() {
         return currentKeyId;

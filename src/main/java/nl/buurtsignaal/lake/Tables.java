@@ -13,6 +13,11 @@ public final class Tables {
     public static final String SIGNAL = "gold.signal";
     public static final String BUURT_INDICATOR = "gold.buurt_indicator";
     public static final String BUURT_SCORE = "gold.buurt_score";
+    public static final String SIGNAL_PRIORITY = "gold.signal_priority";
+    public static final String BUURT_EXPECTED = "gold.buurt_expected";
+
+    public static final String HUB_REVIEW = "hub.review";
+    public static final String AUDIT_ACCESS = "audit.access";
 
     public static final String SILVER_BUURT = "silver.buurt";
     public static final String SILVER_ADDRESS = "silver.address";

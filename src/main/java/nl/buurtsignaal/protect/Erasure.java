@@ -25,8 +25,11 @@ public final class Erasure {
     static final Set<String> PERSON_COLUMNS = Set.of("person_id", "buyer_id", "subject_id");
     /** Text columns that may quote pseudonyms: a matching quarantine row is the person's row. */
     static final Set<String> ROW_TEXT_COLUMNS = Set.of("row_json");
-    /** Text columns that may mention pseudonyms among other facts: the mention is replaced. */
-    static final Set<String> EVIDENCE_COLUMNS = Set.of("evidence");
+    /**
+     * Text columns that may mention pseudonyms among other facts: the mention is replaced. A hub
+     * note is free text (hub.review), so it may name someone too.
+     */
+    static final Set<String> EVIDENCE_COLUMNS = Set.of("evidence", "note");
     static final String ERASED = "[erased]";
     private static final String KEY = "erased_pseudonym";
 

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * clean run's, table by table; two ingests started together on one lake; and nothing they print,
  * with --verbose, holds a raw BSN.
  */
-class ProcessesTest extends SparkTestBase {
+class ProcessesIT extends SparkTestBase {
     /** Columns that differ between any two runs by design: lineage and clock. */
     static final Set<String> RUN_COLUMNS = Set.of("run_id", "ingested_at");
 

@@ -1,0 +1,165 @@
+package nl.buurtsignaal.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import nl.buurtsignaal.lake.Lake;
+import nl.buurtsignaal.lake.Tables;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * audit.access (contract section 7): every login, list and view of a signal, who and when. A
+ * request must not wait for a Delta commit, and no entry may be lost: each entry is first appended
+ * to a journal file and forced to disk, then {@link #flush} moves the journal's entries into
+ * audit.access in one commit (every second, and when the hub stops). A journal left by a hub that
+ * died is flushed when the next one starts.
+ */
+public final class AccessLog {
+    public static final StructType SCHEMA = new StructType()
+            .add("at", DataTypes.TimestampType, false)
+            .add("user", DataTypes.StringType, true)
+            .add("role", DataTypes.StringType, true)
+            .add("action", DataTypes.StringType, false)
+            .add("signal_id", DataTypes.StringType, true)
+            .add("detail", DataTypes.StringType, true);
+
+    public record Entry(Instant at, String user, String role, String action, String signalId, String detail) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Lake lake;
+    private final Path journal;
+    private final List<Entry> entries = new ArrayList<>();
+    private FileChannel channel;
+
+    public AccessLog(Lake lake, Path journal) {
+        this.lake = lake;
+        this.journal = journal;
+    }
+
+    /** Loads the entries in audit.access, flushes a journal left behind, and opens the journal. */
+    public synchronized void open() {
+        if (lake.exists(Tables.AUDIT_ACCESS)) {
+            for (Row r : lake.read(Tables.AUDIT_ACCESS).orderBy("at").collectAsList()) {
+                entries.add(new Entry(((Timestamp) r.getAs("at")).toInstant(), r.getAs("user"), r.getAs("role"),
+                        r.getAs("action"), r.getAs("signal_id"), r.getAs("detail")));
+            }
+        }
+        List<Entry> left = readJournal();
+        if (!left.isEmpty()) {
+            commit(left);
+            entries.addAll(left);
+        }
+        try {
+            Files.createDirectories(journal.toAbsolutePath().getParent());
+            channel = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the access journal " + journal, e);
+        }
+    }
+
+    /** Records one access: on disk before this returns. */
+    public synchronized void record(String user, Role role, String action, String signalId, String detail) {
+        Entry e = new Entry(Instant.now(), user, role == null ? null : role.id(), action, signalId, detail);
+        ObjectNode line = JSON.createObjectNode();
+        line.put("at", e.at().toString());
+        line.put("user", e.user());
+        line.put("role", e.role());
+        line.put("action", e.action());
+        line.put("signal_id", e.signalId());
+        line.put("detail", e.detail());
+        try {
+            channel.write(java.nio.ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+            channel.force(false);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write the access journal", ex);
+        }
+        entries.add(e);
+    }
+
+    /** Moves the journal's entries into audit.access (one commit), then empties the journal. */
+    public synchronized void flush() {
+        List<Entry> pending = readJournal();
+        if (pending.isEmpty()) {
+            return;
+        }
+        commit(pending);
+        try {
+            channel.truncate(0);
+            channel.position(0);
+            channel.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot empty the access journal", e);
+        }
+    }
+
+    public synchronized void close() {
+        flush();
+        try {
+            channel.close();
+            Files.deleteIfExists(journal);
+        } catch (IOException e) {
+            // the journal is empty: nothing is lost
+        }
+    }
+
+    /** Entries between two instants (either may be null), oldest first. */
+    public synchronized List<Entry> between(Instant from, Instant to) {
+        return entries.stream().filter(e -> (from == null || !e.at().isBefore(from)) && (to == null || e.at().isBefore(to)))
+                .toList();
+    }
+
+    private void commit(List<Entry> pending) {
+        List<Row> rows = new ArrayList<>();
+        for (Entry e : pending) {
+            rows.add(RowFactory.create(Timestamp.from(e.at()), e.user(), e.role(), e.action(), e.signalId(), e.detail()));
+        }
+        lake.append(Tables.AUDIT_ACCESS, lake.spark().createDataFrame(rows, SCHEMA).coalesce(1));
+    }
+
+    private List<Entry> readJournal() {
+        List<Entry> out = new ArrayList<>();
+        if (!Files.exists(journal)) {
+            return out;
+        }
+        try {
+            for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode n;
+                try {
+                    n = JSON.readTree(line);
+                } catch (IOException e) {
+                    continue; // a line cut short by a crash mid-write
+                }
+                out.add(new Entry(Instant.parse(n.get("at").asText()), text(n, "user"), text(n, "role"),
+                        text(n, "action"), text(n, "signal_id"), text(n, "detail")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the access journal " + journal, e);
+        }
+        return out;
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+}

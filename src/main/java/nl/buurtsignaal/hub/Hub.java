@@ -1,0 +1,86 @@
+package nl.buurtsignaal.hub;
+
+import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.lake.Lake;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The hub as one application: the lake's tables in memory, the decisions, the access log, the
+ * HTTP server, and a background refresh that picks up a new run's results and moves the access
+ * journal into audit.access.
+ */
+public final class Hub implements AutoCloseable {
+    private final HubData data;
+    private final Reviews reviews;
+    private final AccessLog access;
+    private final HubServer server;
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hub-refresh");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public Hub(Lake lake, EngineConfig config, HubUsers users) {
+        HubSettings settings = HubSettings.of(config);
+        this.data = new HubData(lake);
+        this.reviews = new Reviews(lake, settings);
+        this.access = new AccessLog(lake, journalOf(lake));
+        HubService service = new HubService(data, reviews, settings, EvidenceText.load(config), HubService.geometry(config));
+        Sessions sessions = new Sessions(settings.idleTimeout(), settings.maxLoginFailures(), settings.loginWindow(),
+                Clock.systemUTC());
+        this.server = new HubServer(service, reviews, users, sessions, access, settings);
+    }
+
+    /** The access journal: beside the lake's tables when the lake is local, else in the temporary folder. */
+    private static Path journalOf(Lake lake) {
+        return lake.isLocal() ? Path.of(lake.root(), ".hub-access-journal")
+                : Path.of(System.getProperty("java.io.tmpdir"), "buurtsignaal-hub-access-journal");
+    }
+
+    /** Loads the lake, starts serving, and refreshes every {@code refreshSeconds}. */
+    public Hub start(String host, int port, double refreshSeconds) {
+        data.refresh();
+        reviews.refresh();
+        access.open();
+        server.start(host, port);
+        long millis = Math.max(100, (long) (refreshSeconds * 1000));
+        refresher.scheduleWithFixedDelay(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void refresh() {
+        try {
+            data.refresh();
+            reviews.refresh();
+            access.flush();
+        } catch (RuntimeException e) {
+            System.err.println("hub: refresh failed, will try again: " + e.getClass().getSimpleName());
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public HubData data() {
+        return data;
+    }
+
+    /** Waits for what is being refreshed, then stops serving and writes the journal's last entries. */
+    @Override
+    public void close() {
+        refresher.shutdown();
+        try {
+            refresher.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop();
+        access.close();
+    }
+}

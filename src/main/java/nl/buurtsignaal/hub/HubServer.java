@@ -1,0 +1,327 @@
+package nl.buurtsignaal.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.security.RouteRole;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The hub's HTTP server: the JSON API of contract section 7 and the pages that use it. Security is
+ * installed here once for every route: security headers on every answer; a session from an
+ * HttpOnly, SameSite=Strict cookie; the CSRF token on every request that changes something; the
+ * route's roles checked before its handler runs. An /api/ route that names no role is refused, so
+ * a route cannot be added without saying who may use it. Handlers parse, call the service, answer.
+ */
+public final class HubServer {
+    /** The one /api/ route anyone may call: logging in. */
+    enum Open implements RouteRole { PUBLIC }
+
+    static final String COOKIE = "bs_session";
+    private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Role[] READERS = {Role.REVIEWER, Role.COORDINATOR};
+    private static final Role[] EVERYONE = Role.values();
+
+    /** A request refused with a status and a one-line reason. */
+    static final class Refusal extends RuntimeException {
+        final int status;
+
+        Refusal(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    private final HubService service;
+    private final Reviews reviews;
+    private final HubUsers users;
+    private final Sessions sessions;
+    private final AccessLog access;
+    private final HubSettings settings;
+    private final Javalin app;
+
+    public HubServer(HubService service, Reviews reviews, HubUsers users, Sessions sessions, AccessLog access,
+                     HubSettings settings) {
+        this.service = service;
+        this.reviews = reviews;
+        this.users = users;
+        this.sessions = sessions;
+        this.access = access;
+        this.settings = settings;
+        this.app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/hub/static";
+                files.location = Location.CLASSPATH;
+            });
+        });
+        secure();
+        routes();
+    }
+
+    public Javalin app() {
+        return app;
+    }
+
+    public void start(String host, int port) {
+        app.start(host, port);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public void stop() {
+        app.stop();
+    }
+
+    private void secure() {
+        app.before(ctx -> {
+            ctx.header("Content-Security-Policy", CSP);
+            ctx.header("X-Content-Type-Options", "nosniff");
+            ctx.header("Referrer-Policy", "no-referrer");
+            ctx.header("X-Frame-Options", "DENY");
+            ctx.header("Cross-Origin-Opener-Policy", "same-origin");
+            if (ctx.path().startsWith("/api/")) {
+                ctx.header("Cache-Control", "no-store");
+            }
+        });
+        app.beforeMatched(ctx -> {
+            if (!ctx.path().startsWith("/api/")) {
+                return;
+            }
+            Set<RouteRole> allowed = ctx.routeRoles();
+            if (allowed.contains(Open.PUBLIC)) {
+                return;
+            }
+            Sessions.Session session = sessions.find(ctx.cookie(COOKIE))
+                    .orElseThrow(() -> new Refusal(401, "not logged in, or the session ended"));
+            ctx.attribute("session", session);
+            if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD
+                    && !session.csrf().equals(ctx.header("X-CSRF-Token"))) {
+                throw new Refusal(403, "missing or wrong X-CSRF-Token");
+            }
+            if (!allowed.contains(session.role())) {
+                throw new Refusal(403, "your role (" + session.role().id() + ") may not do this");
+            }
+        });
+        app.exception(Refusal.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+        app.exception(Reviews.Refused.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+        app.exception(Exception.class, (e, ctx) -> {
+            System.err.println("hub: " + e.getClass().getSimpleName() + " on " + ctx.method() + " " + ctx.matchedPath());
+            error(ctx, 500, "internal error");
+        });
+        app.error(404, ctx -> {
+            if (ctx.path().startsWith("/api/") && !ctx.result().contains("\"error\"")) {
+                error(ctx, 404, "not found");
+            }
+        });
+        app.error(405, ctx -> {
+            if (ctx.path().startsWith("/api/")) {
+                error(ctx, 405, "method not allowed");
+            }
+        });
+    }
+
+    private void routes() {
+        app.post("/api/login", this::login, Open.PUBLIC);
+        app.post("/api/logout", ctx -> {
+            Sessions.Session s = session(ctx);
+            sessions.end(s.id());
+            access.record(s.user(), s.role(), "logout", null, null);
+            ctx.header("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + secureFlag(ctx));
+            ctx.status(204);
+        }, EVERYONE);
+        app.get("/api/me", ctx -> {
+            Sessions.Session s = session(ctx);
+            json(ctx, 200, Map.of("name", s.user(), "role", s.role().id(), "csrf", s.csrf()));
+        }, EVERYONE);
+        app.get("/api/options", ctx -> json(ctx, 200, service.options()), EVERYONE);
+        app.get("/api/signals", ctx -> {
+            HubService.Filter filter = filter(ctx);
+            Map<String, Object> page = service.list(filter);
+            Sessions.Session s = session(ctx);
+            access.record(s.user(), s.role(), "list", null, filter.describe());
+            json(ctx, 200, page);
+        }, READERS);
+        app.get("/api/signals/{signal_id}", ctx -> {
+            String id = ctx.pathParam("signal_id");
+            Map<String, Object> signal = service.view(id);
+            if (signal == null) {
+                throw new Refusal(404, "no signal " + safe(id));
+            }
+            Sessions.Session s = session(ctx);
+            access.record(s.user(), s.role(), "view", id, null);
+            json(ctx, 200, signal);
+        }, READERS);
+        app.post("/api/signals/{signal_id}/decisions", ctx -> {
+            String id = ctx.pathParam("signal_id");
+            if (!service.exists(id)) {
+                throw new Refusal(404, "no signal " + safe(id));
+            }
+            JsonNode body = body(ctx);
+            Sessions.Session s = session(ctx);
+            Reviews.Event e = decide(id, s, new Reviews.Decision(text(body, "status"), text(body, "reason_code"),
+                    text(body, "partner"), text(body, "note"), text(body, "based_on")));
+            access.record(s.user(), s.role(), "decide", id, e.status());
+            json(ctx, 201, Map.of("event_id", e.eventId()));
+        }, READERS);
+        app.get("/api/labels", ctx -> {
+            Sessions.Session s = session(ctx);
+            access.record(s.user(), s.role(), "labels", null, null);
+            json(ctx, 200, service.labels());
+        }, Role.DATA_SCIENTIST);
+        app.get("/api/audit/access", ctx -> {
+            Sessions.Session s = session(ctx);
+            java.time.Instant from;
+            java.time.Instant to;
+            try {
+                from = HubService.instant(ctx.queryParam("from"));
+                to = HubService.instant(ctx.queryParam("to"));
+            } catch (DateTimeParseException e) {
+                throw new Refusal(400, "from and to are dates (YYYY-MM-DD) or ISO-8601 instants");
+            }
+            access.record(s.user(), s.role(), "audit", null, "access " + ctx.queryString());
+            json(ctx, 200, HubService.access(access.between(from, to)));
+        }, Role.AUDITOR);
+        app.get("/api/audit/review", ctx -> {
+            Sessions.Session s = session(ctx);
+            access.record(s.user(), s.role(), "audit", null, "review");
+            json(ctx, 200, service.reviewLog());
+        }, Role.AUDITOR);
+        app.get("/api/map", ctx -> {
+            String theme = ctx.queryParam("theme");
+            json(ctx, 200, service.map(theme == null ? "undermining" : theme, date(ctx.queryParam("as_of"))));
+        }, READERS);
+    }
+
+    private Reviews.Event decide(String id, Sessions.Session s, Reviews.Decision decision) {
+        return reviews.decide(id, s.user(), s.role(), decision);
+    }
+
+    private void login(Context ctx) {
+        JsonNode body = body(ctx);
+        String name = text(body, "name");
+        String password = text(body, "password");
+        if (sessions.throttled(name)) {
+            access.record(safeName(name), null, "login_failed", null, "throttled");
+            throw new Refusal(429, "too many failed logins for this name: wait " + settings.loginWindow().toMinutes() + " minutes");
+        }
+        HubUsers.User user = users.verify(name, password).orElse(null);
+        if (user == null) {
+            sessions.failed(name);
+            access.record(safeName(name), null, "login_failed", null, null);
+            throw new Refusal(401, "wrong name or password");
+        }
+        sessions.succeeded(name);
+        Sessions.Session s = sessions.start(user.name(), user.role());
+        access.record(user.name(), user.role(), "login", null, null);
+        ctx.header("Set-Cookie", COOKIE + "=" + s.id() + "; Path=/; HttpOnly; SameSite=Strict" + secureFlag(ctx));
+        json(ctx, 200, Map.of("role", user.role().id(), "csrf", s.csrf(), "name", user.name()));
+    }
+
+    /** Behind the municipality's TLS proxy the cookie is Secure (X-Forwarded-Proto: https). */
+    private static String secureFlag(Context ctx) {
+        return "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto")) ? "; Secure" : "";
+    }
+
+    private HubService.Filter filter(Context ctx) {
+        int limit = integer(ctx, "limit", 50);
+        int offset = integer(ctx, "offset", 0);
+        if (limit < 1 || limit > settings.maxPageSize() || offset < 0) {
+            throw new Refusal(400, "limit is 1 to " + settings.maxPageSize() + " and offset at least 0");
+        }
+        String severity = blankToNull(ctx.queryParam("severity"));
+        Integer sev;
+        try {
+            sev = severity == null ? null : Integer.valueOf(severity);
+        } catch (NumberFormatException e) {
+            throw new Refusal(400, "severity is 1, 2 or 3");
+        }
+        return new HubService.Filter(date(ctx.queryParam("as_of")), blankToNull(ctx.queryParam("rule_id")),
+                blankToNull(ctx.queryParam("gemeente")), blankToNull(ctx.queryParam("wijk")),
+                blankToNull(ctx.queryParam("buurt_code")), sev, blankToNull(ctx.queryParam("status")), limit, offset);
+    }
+
+    private static int integer(Context ctx, String name, int fallback) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new Refusal(400, name + " is a whole number");
+        }
+    }
+
+    private static LocalDate date(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new Refusal(400, "a date is YYYY-MM-DD");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static JsonNode body(Context ctx) {
+        try {
+            JsonNode node = JSON.readTree(ctx.body());
+            if (node == null || !node.isObject()) {
+                throw new Refusal(400, "the body is a JSON object");
+            }
+            return node;
+        } catch (java.io.IOException e) {
+            throw new Refusal(400, "the body is a JSON object");
+        }
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static Sessions.Session session(Context ctx) {
+        return ctx.attribute("session");
+    }
+
+    /** A requested id as it may be echoed in an error: only the characters a signal id has. */
+    private static String safe(String id) {
+        return id.replaceAll("[^A-Za-z0-9_-]", "?");
+    }
+
+    private static String safeName(String name) {
+        return name == null ? null : name.replaceAll("[^A-Za-z0-9._-]", "?");
+    }
+
+    static void json(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json; charset=utf-8").result(JSON.writeValueAsString(body));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", message);
+        json(ctx, status, body);
+    }
+}

@@ -1,0 +1,27 @@
+package nl.buurtsignaal.hub;
+
+import nl.buurtsignaal.base.UsageException;
+import nl.buurtsignaal.config.EngineConfig;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The hub's settings from conf/buurtsignaal.yaml ({@code hub:}): codes, partners, session limits. */
+public record HubSettings(Map<String, List<String>> reasonCodes, List<String> partners, Duration idleTimeout,
+                          int maxLoginFailures, Duration loginWindow, int maxPageSize) {
+
+    public static HubSettings of(EngineConfig config) {
+        List<String> confirmed = config.strings("hub.reason_codes.confirmed");
+        List<String> dismissed = config.strings("hub.reason_codes.dismissed");
+        List<String> partners = config.strings("hub.partners");
+        if (confirmed.isEmpty() || dismissed.isEmpty() || partners.isEmpty()) {
+            throw new UsageException("settings hub.reason_codes.confirmed, hub.reason_codes.dismissed and hub.partners must each list codes");
+        }
+        return new HubSettings(Map.of("confirmed", confirmed, "dismissed", dismissed), partners,
+                Duration.ofMinutes((long) config.number("hub.idle_timeout_minutes", 30)),
+                (int) config.number("hub.login_max_failures", 5),
+                Duration.ofMinutes((long) config.number("hub.login_window_minutes", 15)),
+                (int) config.number("hub.max_page_size", 200));
+    }
+}

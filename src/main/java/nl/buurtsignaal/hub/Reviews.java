@@ -1,0 +1,205 @@
+package nl.buurtsignaal.hub;
+
+import nl.buurtsignaal.lake.Lake;
+import nl.buurtsignaal.lake.Tables;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The hub's decisions: hub.review, an append-only chain of events per signal (contract section 7).
+ * Every rule of deciding is here, once: which role may record which status, the codes a status
+ * needs, four eyes on forwarding, and the answer for a decision made on a stale view (409). Each
+ * decision is one Delta commit (an append; no event is ever changed). One hub process decides for
+ * a lake: decisions are serialised here, and the engine's commands write other tables.
+ */
+public final class Reviews {
+    public static final StructType SCHEMA = new StructType()
+            .add("event_id", DataTypes.StringType, false)
+            .add("signal_id", DataTypes.StringType, false)
+            .add("status", DataTypes.StringType, false)
+            .add("reviewer", DataTypes.StringType, false)
+            .add("role", DataTypes.StringType, false)
+            .add("decided_at", DataTypes.TimestampType, false)
+            .add("reason_code", DataTypes.StringType, true)
+            .add("partner", DataTypes.StringType, true)
+            .add("based_on", DataTypes.StringType, true)
+            .add("note", DataTypes.StringType, true);
+
+    public static final Set<String> STATUSES = Set.of("in_review", "confirmed", "dismissed", "forward_proposed",
+            "forwarded", "forward_rejected");
+    /** The statuses that are a final decision: the labels for data scientists. */
+    public static final Set<String> FINAL = Set.of("confirmed", "dismissed", "forwarded");
+    static final int MAX_NOTE = 2_000;
+
+    public record Event(String eventId, String signalId, String status, String reviewer, String role, Instant decidedAt,
+                        String reasonCode, String partner, String basedOn, String note) {
+    }
+
+    public record Decision(String status, String reasonCode, String partner, String note, String basedOn) {
+    }
+
+    /** A refused decision: the HTTP status and a one-line reason. */
+    public static final class Refused extends RuntimeException {
+        public final int status;
+
+        Refused(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    private final Lake lake;
+    private final HubSettings settings;
+    private final Map<String, List<Event>> bySignal = new HashMap<>();
+    private long version = -2;
+
+    public Reviews(Lake lake, HubSettings settings) {
+        this.lake = lake;
+        this.settings = settings;
+    }
+
+    /** Reloads hub.review when another process changed it (erase redacts notes). */
+    public synchronized void refresh() {
+        long now = lake.exists(Tables.HUB_REVIEW) ? lake.version(Tables.HUB_REVIEW) : -1;
+        if (now == version) {
+            return;
+        }
+        bySignal.clear();
+        if (now >= 0) {
+            for (Row r : lake.read(Tables.HUB_REVIEW).collectAsList()) {
+                Event e = new Event(r.getAs("event_id"), r.getAs("signal_id"), r.getAs("status"), r.getAs("reviewer"),
+                        r.getAs("role"), ((Timestamp) r.getAs("decided_at")).toInstant(), r.getAs("reason_code"),
+                        r.getAs("partner"), r.getAs("based_on"), r.getAs("note"));
+                bySignal.computeIfAbsent(e.signalId(), k -> new ArrayList<>()).add(e);
+            }
+            bySignal.values().forEach(Reviews::chain);
+        }
+        version = now;
+    }
+
+    /** Orders one signal's events along their chain: the first has no based_on, each next follows it. */
+    private static void chain(List<Event> events) {
+        Map<String, Event> byParent = new HashMap<>();
+        events.forEach(e -> byParent.put(e.basedOn() == null ? "" : e.basedOn(), e));
+        List<Event> ordered = new ArrayList<>();
+        for (Event e = byParent.get(""); e != null && ordered.size() < events.size(); e = byParent.get(e.eventId())) {
+            ordered.add(e);
+        }
+        if (ordered.size() == events.size()) {
+            events.clear();
+            events.addAll(ordered);
+        } else {
+            events.sort(java.util.Comparator.comparing(Event::decidedAt));
+        }
+    }
+
+    public synchronized List<Event> history(String signalId) {
+        return List.copyOf(bySignal.getOrDefault(signalId, List.of()));
+    }
+
+    /** The latest event's status, or {@code new} when the signal has none. */
+    public synchronized String status(String signalId) {
+        List<Event> events = bySignal.get(signalId);
+        return events == null || events.isEmpty() ? "new" : events.get(events.size() - 1).status();
+    }
+
+    public synchronized Map<String, String> statuses() {
+        Map<String, String> out = new HashMap<>();
+        bySignal.forEach((id, events) -> out.put(id, events.get(events.size() - 1).status()));
+        return out;
+    }
+
+    /** The latest final decision per signal. */
+    public synchronized List<Event> labels() {
+        List<Event> out = new ArrayList<>();
+        for (List<Event> events : bySignal.values()) {
+            for (int i = events.size() - 1; i >= 0; i--) {
+                if (FINAL.contains(events.get(i).status())) {
+                    out.add(events.get(i));
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    public synchronized List<Event> all() {
+        List<Event> out = new ArrayList<>();
+        bySignal.values().forEach(out::addAll);
+        out.sort(java.util.Comparator.comparing(Event::decidedAt));
+        return out;
+    }
+
+    /**
+     * Records a decision, checked against the rules; returns the new event. Throws {@link Refused}:
+     * 400 for an unknown status, code or partner; 403 for a role that may not, or for approving
+     * one's own proposal; 409 when {@code basedOn} is not the signal's latest event.
+     */
+    public synchronized Event decide(String signalId, String user, Role role, Decision d) {
+        if (d.status() == null || !STATUSES.contains(d.status())) {
+            throw new Refused(400, "unknown status: one of " + new java.util.TreeSet<>(STATUSES));
+        }
+        if (role != Role.REVIEWER && role != Role.COORDINATOR) {
+            throw new Refused(403, "your role may not decide on signals");
+        }
+        if (d.note() != null && d.note().length() > MAX_NOTE) {
+            throw new Refused(400, "a note has at most " + MAX_NOTE + " characters");
+        }
+        List<Event> events = bySignal.getOrDefault(signalId, List.of());
+        Event latest = events.isEmpty() ? null : events.get(events.size() - 1);
+        String reasonCode = null;
+        String partner = null;
+        switch (d.status()) {
+            case "confirmed", "dismissed" -> {
+                if (d.reasonCode() == null || !settings.reasonCodes().get(d.status()).contains(d.reasonCode())) {
+                    throw new Refused(400, d.status() + " needs a reason_code, one of " + settings.reasonCodes().get(d.status()));
+                }
+                reasonCode = d.reasonCode();
+            }
+            case "forward_proposed" -> {
+                if (d.partner() == null || !settings.partners().contains(d.partner())) {
+                    throw new Refused(400, "forward_proposed needs a partner, one of " + settings.partners());
+                }
+                partner = d.partner();
+            }
+            case "forwarded", "forward_rejected" -> {
+                if (role != Role.COORDINATOR) {
+                    throw new Refused(403, "only a coordinator approves or rejects a forwarding");
+                }
+                if (latest == null || !latest.status().equals("forward_proposed")) {
+                    throw new Refused(409, "there is no forwarding proposal to decide on");
+                }
+                if (latest.reviewer().equals(user)) {
+                    throw new Refused(403, "a forwarding is approved or rejected by someone other than its proposer");
+                }
+                partner = latest.partner();
+            }
+            default -> {
+            }
+        }
+        String latestId = latest == null ? null : latest.eventId();
+        if (!java.util.Objects.equals(latestId, d.basedOn())) {
+            throw new Refused(409, "someone decided on this signal meanwhile: reload it and decide again");
+        }
+        Event event = new Event("ev-" + UUID.randomUUID(), signalId, d.status(), user, role.id(), Instant.now(),
+                reasonCode, partner, latestId, d.note() == null || d.note().isBlank() ? null : d.note().strip());
+        Row row = RowFactory.create(event.eventId(), event.signalId(), event.status(), event.reviewer(), event.role(),
+                Timestamp.from(event.decidedAt()), event.reasonCode(), event.partner(), event.basedOn(), event.note());
+        // Delta: one append per decision, the only writer of hub.review in this lake.
+        lake.append(Tables.HUB_REVIEW, lake.spark().createDataFrame(List.of(row), SCHEMA).coalesce(1));
+        version = lake.version(Tables.HUB_REVIEW);
+        bySignal.computeIfAbsent(signalId, k -> new ArrayList<>()).add(event);
+        return event;
+    }
+}
