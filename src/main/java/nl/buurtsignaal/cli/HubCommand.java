@@ -37,12 +37,21 @@ final class HubCommand implements Callable<Integer> {
             throw new nl.buurtsignaal.base.UsageException("--port is 0 to 65535");
         }
         Lake lake = options.openExistingLake(config);
-        Hub hub = new Hub(lake, config, hubUsers).start(bind, port, config.number("hub.refresh_seconds", 2));
+        // The hub's own queries are few and small: no code generation, few partitions.
+        nl.buurtsignaal.lake.SparkSessions.fitToInput(lake.spark(), config, lake.bytes("gold"));
+        Hub hub = new Hub(lake, config, hubUsers).start(bind, port, config.number("hub.refresh_seconds", 2),
+                nl.buurtsignaal.base.Progress.stderr("hub"));
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            hub.close();
+        // Before Spark's own shutdown hook (priority 50 in Hadoop's manager): the last access entries
+        // are committed while the session still runs.
+        org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(() -> {
+            try {
+                hub.close();
+            } catch (RuntimeException e) {
+                System.err.println("hub: stopped; the last access entries stay in the journal and are written at the next start");
+            }
             stopped.countDown();
-        }, "hub-stop"));
+        }, 100);
         System.err.println("hub ready on http://" + bind + ":" + hub.port() + "/");
         stopped.await();
         return Main.OK;

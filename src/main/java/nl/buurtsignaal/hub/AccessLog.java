@@ -3,6 +3,7 @@ package nl.buurtsignaal.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import nl.buurtsignaal.lake.KernelReader;
 import nl.buurtsignaal.lake.Lake;
 import nl.buurtsignaal.lake.Tables;
 import org.apache.spark.sql.Row;
@@ -55,10 +56,11 @@ public final class AccessLog {
     /** Loads the entries in audit.access, flushes a journal left behind, and opens the journal. */
     public synchronized void open() {
         if (lake.exists(Tables.AUDIT_ACCESS)) {
-            for (Row r : lake.read(Tables.AUDIT_ACCESS).orderBy("at").collectAsList()) {
-                entries.add(new Entry(((Timestamp) r.getAs("at")).toInstant(), r.getAs("user"), r.getAs("role"),
-                        r.getAs("action"), r.getAs("signal_id"), r.getAs("detail")));
-            }
+            new KernelReader(lake.spark().sessionState().newHadoopConf()).forEach(lake.location(Tables.AUDIT_ACCESS),
+                    List.of("at", "user", "role", "action", "signal_id", "detail"), r -> entries.add(new Entry(
+                            Reviews.micros(r.getLong(0)), Reviews.text(r, 1), Reviews.text(r, 2), r.getString(3),
+                            Reviews.text(r, 4), Reviews.text(r, 5))));
+            entries.sort(java.util.Comparator.comparing(Entry::at));
         }
         List<Entry> left = readJournal();
         if (!left.isEmpty()) {
@@ -130,6 +132,7 @@ public final class AccessLog {
         for (Entry e : pending) {
             rows.add(RowFactory.create(Timestamp.from(e.at()), e.user(), e.role(), e.action(), e.signalId(), e.detail()));
         }
+        lake.createIfMissing(Tables.AUDIT_ACCESS, SCHEMA, Reviews.CHECKPOINTS);
         lake.append(Tables.AUDIT_ACCESS, lake.spark().createDataFrame(rows, SCHEMA).coalesce(1));
     }
 

@@ -44,9 +44,17 @@ public final class Hub implements AutoCloseable {
 
     /** Loads the lake, starts serving, and refreshes every {@code refreshSeconds}. */
     public Hub start(String host, int port, double refreshSeconds) {
+        return start(host, port, refreshSeconds, nl.buurtsignaal.base.Progress.silent());
+    }
+
+    public Hub start(String host, int port, double refreshSeconds, nl.buurtsignaal.base.Progress progress) {
+        progress.info("reading the lake's signals, scores and neighbourhoods");
         data.refresh();
+        HubData.Snapshot s = data.snapshot();
+        progress.info(s.signals().size() + " signals over " + s.asOfs().size() + " reference dates in memory");
         reviews.refresh();
         access.open();
+        progress.info("decisions and the access audit read");
         server.start(host, port);
         long millis = Math.max(100, (long) (refreshSeconds * 1000));
         refresher.scheduleWithFixedDelay(this::refresh, millis, millis, TimeUnit.MILLISECONDS);

@@ -1,9 +1,8 @@
 package nl.buurtsignaal.hub;
 
+import nl.buurtsignaal.lake.KernelReader;
 import nl.buurtsignaal.lake.Lake;
 import nl.buurtsignaal.lake.Tables;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -14,11 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * What the hub shows, held in memory: the signals, the neighbourhoods with their theme scores, and
- * the models' priorities. Requests are answered from here, never by a Spark job; {@link #refresh}
+ * the models' priorities, read with Delta Kernel (no Spark job). Requests are answered from here; {@link #refresh}
  * reloads a table when its Delta version changed (a new {@code run}), so new results appear without
  * a restart. The hub reads only the tables of {@link #READS}: no care data (contract section 4).
  */
@@ -59,20 +57,30 @@ public final class HubData {
 
     private final Lake lake;
     private final Map<String, Long> versions = new HashMap<>();
-    /** The input files every read of the hub touched: the proof that no care data is read. */
-    private final Set<String> filesRead = new ConcurrentSkipListSet<>();
+    /** The data files of each table the hub read: the proof that no care data is read. */
+    private final Map<String, List<String>> files = new java.util.concurrent.ConcurrentHashMap<>();
+    private final KernelReader reader;
     private volatile Snapshot snapshot = Snapshot.empty();
 
     public HubData(Lake lake) {
         this.lake = lake;
+        this.reader = new KernelReader(lake.spark().sessionState().newHadoopConf());
     }
 
     public Snapshot snapshot() {
         return snapshot;
     }
 
+    /** The data files the hub read, of every table. */
     public Set<String> filesRead() {
-        return Collections.unmodifiableSet(filesRead);
+        Set<String> all = new TreeSet<>();
+        files.values().forEach(all::addAll);
+        return all;
+    }
+
+    /** The tables the hub has read. */
+    public Set<String> tablesRead() {
+        return new TreeSet<>(files.keySet());
     }
 
     /** Reloads when a table the hub reads has a new version; returns whether anything changed. */
@@ -99,24 +107,22 @@ public final class HubData {
         return !now.get(table).equals(versions.get(table));
     }
 
-    private Dataset<Row> read(String table, String... columns) {
+    /** Calls {@code each} with the rows of a declared table, read with Delta Kernel; keeps the files read. */
+    private void read(String table, List<String> columns, java.util.function.Consumer<io.delta.kernel.data.Row> each) {
         if (!READS.contains(table)) {
             throw new IllegalStateException("the hub does not read " + table);
         }
-        Dataset<Row> rows = lake.read(table).selectExpr(columns);
-        filesRead.addAll(List.of(rows.inputFiles()));
-        return rows;
+        KernelReader.Read read = reader.forEach(lake.location(table), columns, each);
+        files.put(table, read.files());
     }
 
     private List<Signal> loadSignals() {
-        if (!lake.exists(Tables.SIGNAL)) {
-            return List.of();
-        }
         List<Signal> signals = new ArrayList<>();
-        for (Row r : read(Tables.SIGNAL, "signal_id", "as_of", "rule_id", "subject_type", "subject_id", "address_id",
-                "buurt_code", "severity", "evidence").collectAsList()) {
-            signals.add(new Signal(r.getString(0), r.getDate(1).toLocalDate(), r.getString(2), r.getString(3), r.getString(4),
-                    r.getString(5), r.getString(6), r.getInt(7), r.getString(8)));
+        if (lake.exists(Tables.SIGNAL)) {
+            read(Tables.SIGNAL, List.of("signal_id", "as_of", "rule_id", "subject_type", "subject_id", "address_id",
+                    "buurt_code", "severity", "evidence"), r -> signals.add(new Signal(r.getString(0),
+                    LocalDate.ofEpochDay(r.getInt(1)), r.getString(2), r.getString(3), r.getString(4), text(r, 5), text(r, 6),
+                    r.getInt(7), text(r, 8))));
         }
         return signals;
     }
@@ -124,11 +130,9 @@ public final class HubData {
     private Map<String, Buurt> loadBuurten() {
         Map<String, Buurt> buurten = new HashMap<>();
         if (lake.exists(Tables.SILVER_BUURT)) {
-            for (Row r : read(Tables.SILVER_BUURT, "buurt_code", "buurt_name", "wijk_code", "wijk_name", "gemeente_code",
-                    "gemeente_name").collectAsList()) {
-                buurten.put(r.getString(0), new Buurt(r.getString(0), r.getString(1), r.getString(2), r.getString(3),
-                        r.getString(4), r.getString(5)));
-            }
+            read(Tables.SILVER_BUURT, List.of("buurt_code", "buurt_name", "wijk_code", "wijk_name", "gemeente_code",
+                    "gemeente_name"), r -> buurten.put(r.getString(0), new Buurt(r.getString(0), text(r, 1), text(r, 2),
+                    text(r, 3), text(r, 4), text(r, 5))));
         }
         return buurten;
     }
@@ -138,17 +142,20 @@ public final class HubData {
         if (!lake.exists(Tables.BUURT_SCORE)) {
             return scores;
         }
-        for (Row r : read(Tables.BUURT_SCORE, "as_of", "buurt_code", "theme", "score", "rank", "flagged", "contributions")
-                .collectAsList()) {
+        read(Tables.BUURT_SCORE, List.of("as_of", "buurt_code", "theme", "score", "rank", "flagged", "contributions"), r -> {
             List<Contribution> contributions = new ArrayList<>();
-            List<Row> list = r.isNullAt(6) ? List.of() : r.getList(6);
-            for (Row c : list) {
-                contributions.add(new Contribution(c.getString(0), c.isNullAt(1) ? 0 : c.getDouble(1)));
+            if (!r.isNullAt(6)) {
+                io.delta.kernel.data.ColumnVector items = r.getArray(6).getElements();
+                for (int i = 0; i < items.getSize(); i++) {
+                    contributions.add(new Contribution(items.getChild(0).getString(i),
+                            items.getChild(1).isNullAt(i) ? 0 : items.getChild(1).getDouble(i)));
+                }
             }
-            Score s = new Score(r.getDate(0).toLocalDate(), r.getString(1), r.getString(2), r.isNullAt(3) ? 0 : r.getDouble(3),
-                    r.isNullAt(4) ? 0 : r.getInt(4), !r.isNullAt(5) && r.getBoolean(5), contributions);
-            scores.computeIfAbsent(s.asOf() + "|" + s.buurtCode(), k -> new ArrayList<>()).add(s);
-        }
+            Score score = new Score(LocalDate.ofEpochDay(r.getInt(0)), r.getString(1), r.getString(2),
+                    r.isNullAt(3) ? 0 : r.getDouble(3), r.isNullAt(4) ? 0 : r.getInt(4), !r.isNullAt(5) && r.getBoolean(5),
+                    contributions);
+            scores.computeIfAbsent(score.asOf() + "|" + score.buurtCode(), k -> new ArrayList<>()).add(score);
+        });
         return scores;
     }
 
@@ -156,13 +163,17 @@ public final class HubData {
     private Map<String, Double> loadPriorities() {
         Map<String, Double> priorities = new HashMap<>();
         if (lake.exists(Tables.SIGNAL_PRIORITY)) {
-            for (Row r : read(Tables.SIGNAL_PRIORITY, "signal_id", "probability").collectAsList()) {
+            read(Tables.SIGNAL_PRIORITY, List.of("signal_id", "probability"), r -> {
                 if (!r.isNullAt(1)) {
                     priorities.merge(r.getString(0), r.getDouble(1), Math::max);
                 }
-            }
+            });
         }
         return priorities;
+    }
+
+    private static String text(io.delta.kernel.data.Row r, int i) {
+        return r.isNullAt(i) ? null : r.getString(i);
     }
 
     private static Snapshot index(List<Signal> signals, Map<String, Buurt> buurten, Map<String, List<Score>> scores,

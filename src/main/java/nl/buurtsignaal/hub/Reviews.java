@@ -1,5 +1,6 @@
 package nl.buurtsignaal.hub;
 
+import nl.buurtsignaal.lake.KernelReader;
 import nl.buurtsignaal.lake.Lake;
 import nl.buurtsignaal.lake.Tables;
 import org.apache.spark.sql.Row;
@@ -41,6 +42,8 @@ public final class Reviews {
     /** The statuses that are a final decision: the labels for data scientists. */
     public static final Set<String> FINAL = Set.of("confirmed", "dismissed", "forwarded");
     static final int MAX_NOTE = 2_000;
+    /** Delta table properties of the hub's tables: a checkpoint every 500 commits rather than 10. */
+    static final Map<String, String> CHECKPOINTS = Map.of("delta.checkpointInterval", "500");
 
     public record Event(String eventId, String signalId, String status, String reviewer, String role, Instant decidedAt,
                         String reasonCode, String partner, String basedOn, String note) {
@@ -61,12 +64,23 @@ public final class Reviews {
 
     private final Lake lake;
     private final HubSettings settings;
+    private final KernelReader reader;
     private final Map<String, List<Event>> bySignal = new HashMap<>();
     private long version = -2;
 
     public Reviews(Lake lake, HubSettings settings) {
         this.lake = lake;
         this.settings = settings;
+        this.reader = new KernelReader(lake.spark().sessionState().newHadoopConf());
+    }
+
+    /** A Delta timestamp: microseconds since the epoch. */
+    static Instant micros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+    }
+
+    static String text(io.delta.kernel.data.Row r, int i) {
+        return r.isNullAt(i) ? null : r.getString(i);
     }
 
     /** Reloads hub.review when another process changed it (erase redacts notes). */
@@ -77,12 +91,13 @@ public final class Reviews {
         }
         bySignal.clear();
         if (now >= 0) {
-            for (Row r : lake.read(Tables.HUB_REVIEW).collectAsList()) {
-                Event e = new Event(r.getAs("event_id"), r.getAs("signal_id"), r.getAs("status"), r.getAs("reviewer"),
-                        r.getAs("role"), ((Timestamp) r.getAs("decided_at")).toInstant(), r.getAs("reason_code"),
-                        r.getAs("partner"), r.getAs("based_on"), r.getAs("note"));
+            // Delta Kernel: the events read in this process, no Spark job
+            reader.forEach(lake.location(Tables.HUB_REVIEW), List.of("event_id", "signal_id", "status", "reviewer", "role",
+                    "decided_at", "reason_code", "partner", "based_on", "note"), r -> {
+                Event e = new Event(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                        micros(r.getLong(5)), text(r, 6), text(r, 7), text(r, 8), text(r, 9));
                 bySignal.computeIfAbsent(e.signalId(), k -> new ArrayList<>()).add(e);
-            }
+            });
             bySignal.values().forEach(Reviews::chain);
         }
         version = now;
@@ -197,6 +212,7 @@ public final class Reviews {
         Row row = RowFactory.create(event.eventId(), event.signalId(), event.status(), event.reviewer(), event.role(),
                 Timestamp.from(event.decidedAt()), event.reasonCode(), event.partner(), event.basedOn(), event.note());
         // Delta: one append per decision, the only writer of hub.review in this lake.
+        lake.createIfMissing(Tables.HUB_REVIEW, SCHEMA, CHECKPOINTS);
         lake.append(Tables.HUB_REVIEW, lake.spark().createDataFrame(List.of(row), SCHEMA).coalesce(1));
         version = lake.version(Tables.HUB_REVIEW);
         bySignal.computeIfAbsent(signalId, k -> new ArrayList<>()).add(event);

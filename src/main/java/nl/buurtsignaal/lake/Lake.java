@@ -139,6 +139,21 @@ public final class Lake {
         replaceWhere(table, "as_of = DATE'" + asOf + "'", rows);
     }
 
+    /**
+     * Creates an empty table with the given columns and Delta table properties, unless it exists.
+     * The hub's append-only tables take one small commit per decision: a long checkpoint interval
+     * keeps a checkpoint from being written in the middle of every tenth decision.
+     */
+    public void createIfMissing(String table, org.apache.spark.sql.types.StructType schema, java.util.Map<String, String> properties) {
+        if (exists(table)) {
+            return;
+        }
+        var builder = DeltaTable.createIfNotExists(spark).location(location(table)).addColumns(schema);
+        properties.forEach(builder::property);
+        builder.execute();
+        register(table);
+    }
+
     public void append(String table, Dataset<Row> rows) {
         rows.write().format("delta").mode("append").save(location(table));
         register(table);

@@ -293,6 +293,7 @@ class HubTest extends SparkTestBase {
             assertTrue(HubData.READS.stream().anyMatch(t -> file.contains(lake.location(t))), file + " is not a declared table");
         }
         assertFalse(HubData.READS.stream().anyMatch(t -> t.contains("provision") || t.contains("care")));
+        assertTrue(HubData.READS.containsAll(hub.data().tablesRead()), hub.data().tablesRead().toString());
     }
 
     private static void sleep(long ms) {
