@@ -24,6 +24,7 @@ class RuleEdgesTest extends SparkTestBase {
     private static TreeSet<String> signals;
     private static java.util.List<Long> shopIndicator;
     private static long shopRowsPublished;
+    private static nl.buurtsignaal.bench.Bench.Check twins;
     private static Lake lake;
 
     @TempDir
@@ -217,8 +218,10 @@ class RuleEdgesTest extends SparkTestBase {
         f.writeTo(lake);
 
         // The shipped catalogue plus one indicator file of the test's own (see aNewIndicatorFile…).
-        new Pipeline(lake, config("catalogue_dir=" + catalogueWithOneMoreIndicator()), Progress.silent())
-                .run(LocalDate.of(2026, 10, 31));
+        var withOneMore = config("catalogue_dir=" + catalogueWithOneMoreIndicator());
+        new Pipeline(lake, withOneMore, Progress.silent()).run(LocalDate.of(2026, 10, 31));
+        // the bench's DuckDB twins on the same edges (the added indicator has none: it is named, not compared)
+        twins = nl.buurtsignaal.bench.Bench.crossCheck(lake, withOneMore, LocalDate.of(2026, 10, 31));
         signals = rows(lake.read("gold.signal").select("rule_id", "subject_id"));
         // what the run made of the added indicator, before other tests run the shipped catalogue again
         shopIndicator = indicator("shop_addresses_pct");
@@ -415,6 +418,14 @@ class RuleEdgesTest extends SparkTestBase {
         assertTrue(docs.contains("### `shop_addresses_pct`") && docs.contains("Shop addresses (winkelfunctie) per 100 addresses."));
         // published (under disclosure control, as every indicator): a row per neighbourhood it has a value for
         assertTrue(shopRowsPublished > 0, "published");
+    }
+
+    /** The bench's DuckDB twins agree with the engine at every edge above, the negative durations included. */
+    @Test
+    void theDuckDbTwinsAgreeAtTheEdges() {
+        assertTrue(twins.equal(), twins.toString());
+        assertTrue(twins.engineSignals() > 10 && twins.engineCounts() > 10, twins.toString());
+        assertEquals(java.util.List.of("shop_addresses_pct"), twins.withoutTwin());
     }
 
     private static java.util.List<Long> indicator(String id) {
