@@ -95,6 +95,11 @@ public final class HubServer {
             ctx.header("Cross-Origin-Opener-Policy", "same-origin");
             if (ctx.path().startsWith("/api/")) {
                 ctx.header("Cache-Control", "no-store");
+                // contract section 7: without a session every /api/ request but login gets 401, also
+                // one for a path that does not exist
+                if (!ctx.path().equals("/api/login") && sessions.find(ctx.cookie(COOKIE)).isEmpty()) {
+                    throw new Refusal(401, "not logged in, or the session ended");
+                }
             }
         });
         app.beforeMatched(ctx -> {

@@ -130,6 +130,8 @@ class HubTest extends SparkTestBase {
             assertEquals("no-referrer", r.headers().firstValue("Referrer-Policy").orElse(""));
         }
         assertEquals(404, c.get("/api/signals/sig-unknown").statusCode());
+        assertEquals(404, c.get("/api/no-such-route").statusCode());
+        assertEquals(401, as(null).get("/api/no-such-route").statusCode(), "without a session: 401, whatever the path");
     }
 
     @Test
