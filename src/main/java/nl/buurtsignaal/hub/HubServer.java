@@ -197,7 +197,7 @@ public final class HubServer {
             } catch (DateTimeParseException e) {
                 throw new Refusal(400, "from and to are dates (YYYY-MM-DD) or ISO-8601 instants");
             }
-            access.record(s.user(), s.role(), "audit", null, "access " + ctx.queryString());
+            access.record(s.user(), s.role(), "audit", null, "access" + (ctx.queryString() == null ? "" : " " + ctx.queryString()));
             json(ctx, 200, HubService.access(access.between(from, to)));
         }, Role.AUDITOR);
         app.get("/api/audit/review", ctx -> {

@@ -85,7 +85,9 @@ public final class Pipeline {
         progress.stages(5);
         lake.registerAll();
         boolean small = SparkSessions.fitToInput(lake.spark(), config, lake.bytes("bronze"));
-        try (HeldTables held = new HeldTables(lake.spark(), small)) {
+        // small_input.hold_tables: false keeps the small profile's Spark settings without held tables
+        boolean hold = small && !"false".equals(config.string("small_input.hold_tables", "true"));
+        try (HeldTables held = new HeldTables(lake.spark(), hold)) {
             return run(asOf, full, runId, catalogue, methodVersion, held);
         }
     }
