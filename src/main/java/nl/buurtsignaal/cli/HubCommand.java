@@ -39,8 +39,14 @@ final class HubCommand implements Callable<Integer> {
         Lake lake = options.openExistingLake(config);
         // The hub's own queries are few and small: no code generation, few partitions.
         nl.buurtsignaal.lake.SparkSessions.fitToInput(lake.spark(), config, lake.bytes("gold"));
-        Hub hub = new Hub(lake, config, hubUsers).start(bind, port, config.number("hub.refresh_seconds", 2),
-                nl.buurtsignaal.base.Progress.stderr("hub"));
+        Hub hub;
+        try {
+            hub = new Hub(lake, config, hubUsers).start(bind, port, config.number("hub.refresh_seconds", 2),
+                    nl.buurtsignaal.base.Progress.stderr("hub"));
+        } catch (io.javalin.util.JavalinBindException e) {
+            throw new nl.buurtsignaal.base.UsageException("cannot listen on " + bind + ":" + port
+                    + " (in use, or not an address of this machine): choose another with --port or --bind");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         // Before Spark's own shutdown hook (priority 50 in Hadoop's manager): the last access entries
         // are committed while the session still runs.

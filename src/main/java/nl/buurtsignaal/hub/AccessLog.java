@@ -47,14 +47,39 @@ public final class AccessLog {
     private final Path journal;
     private final List<Entry> entries = new ArrayList<>();
     private FileChannel channel;
+    private FileChannel lockChannel;
 
     public AccessLog(Lake lake, Path journal) {
         this.lake = lake;
         this.journal = journal;
     }
 
-    /** Loads the entries in audit.access, flushes a journal left behind, and opens the journal. */
+    /**
+     * Opens the journal, locked (one hub per lake: a second one is refused before it touches the
+     * first one's journal), loads the entries in audit.access, and commits a journal left behind.
+     */
     public synchronized void open() {
+        try {
+            Files.createDirectories(journal.toAbsolutePath().getParent());
+            // A lock file of its own, opened nowhere else: closing any other channel on a locked file
+            // would release the lock (POSIX record locks are per process and file).
+            Path lockFile = journal.resolveSibling(journal.getFileName() + ".lock");
+            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            java.nio.channels.FileLock lock;
+            try {
+                lock = lockChannel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                lockChannel.close();
+                throw new nl.buurtsignaal.base.UsageException("another hub serves this lake (" + lockFile
+                        + " is locked): run one hub per lake");
+            }
+            channel = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the access journal " + journal, e);
+        }
         if (lake.exists(Tables.AUDIT_ACCESS)) {
             new KernelReader(lake.spark().sessionState().newHadoopConf()).forEach(lake.location(Tables.AUDIT_ACCESS),
                     List.of("at", "user", "role", "action", "signal_id", "detail"), r -> entries.add(new Entry(
@@ -68,11 +93,10 @@ public final class AccessLog {
             entries.addAll(left);
         }
         try {
-            Files.createDirectories(journal.toAbsolutePath().getParent());
-            channel = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
+            channel.truncate(0);
+            channel.position(0);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the access journal " + journal, e);
+            throw new UncheckedIOException("cannot empty the access journal " + journal, e);
         }
     }
 
@@ -116,6 +140,7 @@ public final class AccessLog {
         try {
             channel.close();
             Files.deleteIfExists(journal);
+            lockChannel.close();
         } catch (IOException e) {
             // the journal is empty: nothing is lost
         }

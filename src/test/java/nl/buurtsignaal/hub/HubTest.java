@@ -286,6 +286,14 @@ class HubTest extends SparkTestBase {
         }
     }
 
+    @Test
+    void aSecondHubOnTheSameLakeIsRefused() throws Exception {
+        UsageException e = assertThrows(UsageException.class, () -> new Hub(lake, config(),
+                HubUsers.read(dir.resolve("users.txt"))).start("127.0.0.1", 0, 1));
+        assertTrue(e.getMessage().contains("one hub per lake"), e.getMessage());
+        assertEquals(200, as("rita").get("/api/options").statusCode(), "the first one serves on");
+    }
+
     /** Purpose binding: what the hub read holds no care data, and comes from the tables it declares only. */
     @Test
     void noRouteReadsCareData() {
