@@ -32,16 +32,6 @@ public final class HubServer {
     private static final Role[] READERS = {Role.REVIEWER, Role.COORDINATOR};
     private static final Role[] EVERYONE = Role.values();
 
-    /** A request refused with a status and a one-line reason. */
-    static final class Refusal extends RuntimeException {
-        final int status;
-
-        Refusal(int status, String message) {
-            super(message);
-            this.status = status;
-        }
-    }
-
     private final HubService service;
     private final Reviews reviews;
     private final HubUsers users;
@@ -98,7 +88,7 @@ public final class HubServer {
                 // contract section 7: without a session every /api/ request but login gets 401, also
                 // one for a path that does not exist
                 if (!ctx.path().equals("/api/login") && sessions.find(ctx.cookie(COOKIE)).isEmpty()) {
-                    throw new Refusal(401, "not logged in, or the session ended");
+                    throw new Refused(401, "not logged in, or the session ended");
                 }
             }
         });
@@ -111,18 +101,17 @@ public final class HubServer {
                 return;
             }
             Sessions.Session session = sessions.find(ctx.cookie(COOKIE))
-                    .orElseThrow(() -> new Refusal(401, "not logged in, or the session ended"));
+                    .orElseThrow(() -> new Refused(401, "not logged in, or the session ended"));
             ctx.attribute("session", session);
             if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD
                     && !session.csrf().equals(ctx.header("X-CSRF-Token"))) {
-                throw new Refusal(403, "missing or wrong X-CSRF-Token");
+                throw new Refused(403, "missing or wrong X-CSRF-Token");
             }
             if (!allowed.contains(session.role())) {
-                throw new Refusal(403, "your role (" + session.role().id() + ") may not do this");
+                throw new Refused(403, "your role (" + session.role().id() + ") may not do this");
             }
         });
-        app.exception(Refusal.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
-        app.exception(Reviews.Refused.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+        app.exception(Refused.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> {
             System.err.println("hub: " + e.getClass().getSimpleName() + " on " + ctx.method() + " " + ctx.matchedPath());
             error(ctx, 500, "internal error");
@@ -164,7 +153,7 @@ public final class HubServer {
             String id = ctx.pathParam("signal_id");
             Map<String, Object> signal = service.view(id);
             if (signal == null) {
-                throw new Refusal(404, "no signal " + safe(id));
+                throw new Refused(404, "no signal " + safe(id));
             }
             Sessions.Session s = session(ctx);
             access.record(s.user(), s.role(), "view", id, null);
@@ -173,11 +162,11 @@ public final class HubServer {
         app.post("/api/signals/{signal_id}/decisions", ctx -> {
             String id = ctx.pathParam("signal_id");
             if (!service.exists(id)) {
-                throw new Refusal(404, "no signal " + safe(id));
+                throw new Refused(404, "no signal " + safe(id));
             }
             JsonNode body = body(ctx);
             Sessions.Session s = session(ctx);
-            Reviews.Event e = decide(id, s, new Reviews.Decision(text(body, "status"), text(body, "reason_code"),
+            Reviews.Event e = reviews.decide(id, s.user(), s.role(), new Reviews.Decision(text(body, "status"), text(body, "reason_code"),
                     text(body, "partner"), text(body, "note"), text(body, "based_on")));
             access.record(s.user(), s.role(), "decide", id, e.status());
             json(ctx, 201, Map.of("event_id", e.eventId()));
@@ -195,7 +184,7 @@ public final class HubServer {
                 from = HubService.instant(ctx.queryParam("from"));
                 to = HubService.instant(ctx.queryParam("to"));
             } catch (DateTimeParseException e) {
-                throw new Refusal(400, "from and to are dates (YYYY-MM-DD) or ISO-8601 instants");
+                throw new Refused(400, "from and to are dates (YYYY-MM-DD) or ISO-8601 instants");
             }
             access.record(s.user(), s.role(), "audit", null, "access" + (ctx.queryString() == null ? "" : " " + ctx.queryString()));
             json(ctx, 200, HubService.access(access.between(from, to)));
@@ -211,23 +200,20 @@ public final class HubServer {
         }, READERS);
     }
 
-    private Reviews.Event decide(String id, Sessions.Session s, Reviews.Decision decision) {
-        return reviews.decide(id, s.user(), s.role(), decision);
-    }
-
     private void login(Context ctx) {
         JsonNode body = body(ctx);
         String name = text(body, "name");
         String password = text(body, "password");
         if (sessions.throttled(name)) {
-            access.record(safeName(name), null, "login_failed", null, "throttled");
-            throw new Refusal(429, "too many failed logins for this name: wait " + settings.loginWindow().toMinutes() + " minutes");
+            access.record(users.knows(name) ? name : null, null, "login_failed", null, "throttled");
+            throw new Refused(429, "too many failed logins for this name: wait " + settings.loginWindow().toMinutes() + " minutes");
         }
         HubUsers.User user = users.verify(name, password).orElse(null);
         if (user == null) {
             sessions.failed(name);
-            access.record(safeName(name), null, "login_failed", null, null);
-            throw new Refusal(401, "wrong name or password");
+            // a name that is no user's is not kept: it may be anything typed, a BSN included
+            access.record(users.knows(name) ? name : null, null, "login_failed", null, users.knows(name) ? null : "unknown name");
+            throw new Refused(401, "wrong name or password");
         }
         sessions.succeeded(name);
         Sessions.Session s = sessions.start(user.name(), user.role());
@@ -245,14 +231,14 @@ public final class HubServer {
         int limit = integer(ctx, "limit", 50);
         int offset = integer(ctx, "offset", 0);
         if (limit < 1 || limit > settings.maxPageSize() || offset < 0) {
-            throw new Refusal(400, "limit is 1 to " + settings.maxPageSize() + " and offset at least 0");
+            throw new Refused(400, "limit is 1 to " + settings.maxPageSize() + " and offset at least 0");
         }
         String severity = blankToNull(ctx.queryParam("severity"));
         Integer sev;
         try {
             sev = severity == null ? null : Integer.valueOf(severity);
         } catch (NumberFormatException e) {
-            throw new Refusal(400, "severity is 1, 2 or 3");
+            throw new Refused(400, "severity is 1, 2 or 3");
         }
         return new HubService.Filter(date(ctx.queryParam("as_of")), blankToNull(ctx.queryParam("rule_id")),
                 blankToNull(ctx.queryParam("gemeente")), blankToNull(ctx.queryParam("wijk")),
@@ -267,7 +253,7 @@ public final class HubServer {
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new Refusal(400, name + " is a whole number");
+            throw new Refused(400, name + " is a whole number");
         }
     }
 
@@ -278,7 +264,7 @@ public final class HubServer {
         try {
             return LocalDate.parse(text);
         } catch (DateTimeParseException e) {
-            throw new Refusal(400, "a date is YYYY-MM-DD");
+            throw new Refused(400, "a date is YYYY-MM-DD");
         }
     }
 
@@ -290,11 +276,11 @@ public final class HubServer {
         try {
             JsonNode node = JSON.readTree(ctx.body());
             if (node == null || !node.isObject()) {
-                throw new Refusal(400, "the body is a JSON object");
+                throw new Refused(400, "the body is a JSON object");
             }
             return node;
         } catch (java.io.IOException e) {
-            throw new Refusal(400, "the body is a JSON object");
+            throw new Refused(400, "the body is a JSON object");
         }
     }
 
@@ -312,9 +298,6 @@ public final class HubServer {
         return id.replaceAll("[^A-Za-z0-9_-]", "?");
     }
 
-    private static String safeName(String name) {
-        return name == null ? null : name.replaceAll("[^A-Za-z0-9._-]", "?");
-    }
 
     static void json(Context ctx, int status, Object body) {
         try {

@@ -76,6 +76,11 @@ public final class HubUsers {
         return user != null && ok ? Optional.of(user) : Optional.empty();
     }
 
+    /** Whether a name is a user's. */
+    public boolean knows(String name) {
+        return name != null && users.containsKey(name);
+    }
+
     public int size() {
         return users.size();
     }

@@ -52,16 +52,6 @@ public final class Reviews {
     public record Decision(String status, String reasonCode, String partner, String note, String basedOn) {
     }
 
-    /** A refused decision: the HTTP status and a one-line reason. */
-    public static final class Refused extends RuntimeException {
-        public final int status;
-
-        Refused(int status, String message) {
-            super(message);
-            this.status = status;
-        }
-    }
-
     private final Lake lake;
     private final HubSettings settings;
     private final KernelReader reader;

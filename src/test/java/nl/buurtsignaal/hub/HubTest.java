@@ -207,6 +207,10 @@ class HubTest extends SparkTestBase {
         assertEquals(429, c.login("tina", "wrong again").statusCode());
         assertEquals(429, c.login("tina", HubFixture.PASSWORD).statusCode(), "even the right password, for a while");
         assertEquals(401, c.login("nobody", "x").statusCode(), "an unknown name looks like a wrong password");
+        assertEquals(401, c.login("123456782", "x").statusCode());
+        String audit = as("aud").get("/api/audit/access").body();
+        assertTrue(audit.contains("\"user\":\"tina\",\"role\":null,\"action\":\"login_failed\""), audit);
+        assertFalse(audit.contains("123456782") || audit.contains("nobody"), "a name that is no user's is not kept");
     }
 
     @Test
