@@ -66,6 +66,14 @@ public final class Conform {
             }
             bronze.put(source, lake.read(Tables.bronze(source)));
         }
+        return plan(bronze, config, asOf);
+    }
+
+    /**
+     * The silver tables for as_of over given bronze tables, by source: the models read bronze at
+     * the Delta versions they record, so that a retrained version sees what the first one saw.
+     */
+    public static Plan plan(Map<String, Dataset<Row>> bronze, EngineConfig config, LocalDate asOf) {
         Column on = lit(java.sql.Date.valueOf(asOf));
         Dataset<Row> address = addressesOf(bronze.get("bag_address"));
         Dataset<Row> residence = residencesUpTo(bronze.get("brp_residence"), on, address);

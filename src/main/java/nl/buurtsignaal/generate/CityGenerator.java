@@ -28,6 +28,14 @@ import java.util.SplittableRandom;
  * dwellings without registered residents, one establishment per 9 residents (KvK), about 3.5 %
  * of dwellings sold per year (Kadaster), and about 10 % of residents with a social-domain
  * provision (CBS Monitor Sociaal Domein).
+ *
+ * <p>Enforcement outcomes follow a documented pattern, so that the models have something true to
+ * learn (see {@link #violationProbability}): an inspection finds a violation more often at a
+ * crowded dwelling, at an address bought without mortgage by a company in the three years before,
+ * and at a non-residential address. In one wijk ({@link #DISPARITY_WIJK}) a disparity is planted on
+ * purpose: its dwellings are small and crowded (student rooms, say), but there crowding does not
+ * raise the chance of a violation, so a model that learns "crowded means violation" selects that
+ * wijk more often than its inspections justify, and the fairness audit must say so.
  */
 public final class CityGenerator {
     /** A neighbourhood of the reference with its relative size. */
@@ -57,6 +65,8 @@ public final class CityGenerator {
     private static final String[] CASE_TYPES = {"inspection", "complaint_nuisance", "permit_violation", "environment",
             "complaint_drugs", "housing_fraud", "closure_13b", "bibob_refusal"};
     private static final int[] CASE_WEIGHT = {40, 30, 12, 10, 4, 3, 0, 1};
+    /** The wijk with the planted disparity: crowded dwellings whose crowding predicts nothing there. */
+    public static final String DISPARITY_WIJK = "WK040209";
     private static final String[] NON_RESIDENTIAL = {"winkelfunctie", "kantoorfunctie", "bijeenkomstfunctie",
             "industriefunctie", "logiesfunctie", "overige gebruiksfunctie"};
 
@@ -218,13 +228,17 @@ public final class CityGenerator {
 
     private void background(long index) {
         boolean dwelling = index < dwellings;
+        boolean disparity = dwelling && inDisparityWijk(index);
         String usage = dwelling ? "woonfunctie" : NON_RESIDENTIAL[random.nextInt(NON_RESIDENTIAL.length)];
-        int floor = dwelling ? (int) Math.max(28, Math.round(Math.exp(4.5 + 0.35 * random.nextGaussian())))
+        int floor = dwelling ? (int) Math.max(disparity ? 18 : 28,
+                Math.round(Math.exp((disparity ? 3.9 : 4.5) + 0.35 * random.nextGaussian())))
                 : 40 + random.nextInt(800);
+        int household = 0;
         writeAddress(index, usage, floor);
         writeWoz(index, floor);
         if (dwelling && random.nextDouble() >= 0.04 && nextPerson < options.persons()) {
-            int size = householdSize();
+            int size = householdSize() + (disparity ? 1 : 0);
+            household = size;
             List<String> members = new ArrayList<>();
             LocalDate movedIn = daysBefore(365 * 30);
             for (int m = 0; m < size && nextPerson < options.persons(); m++) {
@@ -256,6 +270,7 @@ public final class CityGenerator {
         int transfers = poisson(dwelling ? 0.35 : 0.2);
         LocalDate date = options.asOf().minusDays(3650);
         long price = 150_000 + floor * 3_000L;
+        List<LocalDate> cashCompanyPurchases = new ArrayList<>();
         for (int t = 0; t < transfers; t++) {
             date = date.plusDays(400 + random.nextInt(Math.max(1, 3650 / Math.max(1, transfers))));
             if (date.isAfter(options.asOf())) {
@@ -267,12 +282,46 @@ public final class CityGenerator {
                     : bsnOf(random.nextLong(options.persons()));
             boolean mortgage = random.nextDouble() < (company ? 0.5 : 0.85);
             writeTransfer(index, date, company, buyer, price, mortgage);
+            if (company && !mortgage) {
+                cashCompanyPurchases.add(date);
+            }
         }
-        int cases = poisson(0.05);
+        // Inspections follow complaints, and complaints follow what neighbours see: crowded
+        // dwellings and company-owned ones get more cases (the labels are a selected sample).
+        double m2PerResident = household == 0 ? floor : floor / (double) household;
+        boolean crowded = household >= 3 && m2PerResident < 20;
+        int cases = poisson(0.2 + (crowded ? 0.5 : 0) + (cashCompanyPurchases.isEmpty() ? 0 : 0.5));
         for (int c = 0; c < cases; c++) {
             String type = weighted(CASE_TYPES, CASE_WEIGHT);
-            writeCase(addressId(index), daysBefore(365 * 5), type);
+            LocalDate opened = daysBefore(365 * 5);
+            boolean cash = cashCompanyPurchases.stream()
+                    .anyMatch(d -> !d.isAfter(opened) && d.isAfter(opened.minusMonths(36)));
+            writeCase(addressId(index), opened, type,
+                    violationProbability(dwelling, household, m2PerResident, cash, disparity));
         }
+    }
+
+    /**
+     * The documented pattern of the synthetic enforcement outcomes: the chance that a closed case
+     * found a violation, from the address's facts when the case was opened.
+     * logit p = -2.2 + 2.2 [m² per resident < 20, at least 3 residents] + 0.5 (residents - 2, when more)
+     * + 2.2 [bought without mortgage by a company in the 36 months before] + 1.0 [not a dwelling].
+     * In the disparity wijk crowding adds nothing. (Residents are counted when the case is
+     * written, so a resident who moved in after the case opened can blur the pattern a little.)
+     */
+    static double violationProbability(boolean dwelling, int residents, double m2PerResident, boolean cashCompany,
+                                       boolean disparityWijk) {
+        double logit = -2.2;
+        if (!disparityWijk) {
+            logit += (residents >= 3 && m2PerResident < 20 ? 2.2 : 0) + 0.5 * Math.max(0, residents - 2);
+        }
+        logit += (cashCompany ? 2.2 : 0) + (dwelling ? 0 : 1.0);
+        return 1 / (1 + Math.exp(-logit));
+    }
+
+    private boolean inDisparityWijk(long addressIndex) {
+        String code = buurtOf(addressIndex).code();
+        return ("WK" + code.substring(2, 8)).equals(DISPARITY_WIJK);
     }
 
     private int householdSize() {
@@ -530,11 +579,17 @@ public final class CityGenerator {
     }
 
     private void writeCase(String address, LocalDate opened, String type) {
+        writeCase(address, opened, type, 0.5);
+    }
+
+    /** A case; once closed, it found a violation with the given probability. */
+    private void writeCase(String address, LocalDate opened, String type, double violation) {
         LocalDate closed = random.nextDouble() < 0.7 ? opened.plusDays(20 + random.nextInt(200)) : null;
         if (closed != null && closed.isAfter(options.asOf())) {
             closed = null;
         }
-        String outcome = closed == null ? "pending" : new String[]{"no_violation", "warning", "penalty"}[random.nextInt(3)];
+        String outcome = closed == null ? "pending"
+                : random.nextDouble() < violation ? (random.nextBoolean() ? "warning" : "penalty") : "no_violation";
         if (type.equals("closure_13b")) {
             outcome = "closure";
         } else if (type.equals("bibob_refusal")) {

@@ -119,6 +119,24 @@ public final class CatalogueRunner {
         silverPlan.keySet().forEach(table -> lake.spark().catalog().dropTempView(planView(table)));
     }
 
+    /**
+     * What every rule finds on planned silver tables, written nowhere: rule_id, subject_type,
+     * subject_id, address_id, severity. The models' baseline is the rules' severity at a past date.
+     */
+    public Dataset<Row> hits(LocalDate asOf, Map<String, Dataset<Row>> silverPlan) {
+        silverPlan.forEach((table, rows) -> rows.createOrReplaceTempView(planView(table)));
+        List<Dataset<Row>> parts = new ArrayList<>();
+        for (CatalogueEntry rule : catalogue.rules()) {
+            Dataset<Row> found = lake.spark().sql(SILVER_NAME.matcher(rule.boundSql(asOf)).replaceAll("v_silver_$1"));
+            Column severity = List.of(found.columns()).contains("severity") ? col("severity") : lit(2);
+            parts.add(found.select(lit(rule.id()).as("rule_id"), lit(rule.subjectType()).as("subject_type"),
+                    col("subject_id").cast(DataTypes.StringType).as("subject_id"),
+                    col("address_id").cast(DataTypes.StringType).as("address_id"),
+                    greatest(lit(1), least(lit(3), severity.cast(DataTypes.IntegerType))).as("severity")));
+        }
+        return parts.stream().reduce(Dataset::unionByName).orElseThrow();
+    }
+
     private static final java.util.regex.Pattern SILVER_NAME = java.util.regex.Pattern.compile("\\bsilver\\.([a-z_]+)");
 
     private static String planView(String table) {

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * goes through Hadoop's FileSystem, as Delta's does.
  */
 public final class Lake {
-    public static final List<String> SCHEMAS = List.of("bronze", "silver", "gold", "hub", "audit", "quarantine");
+    public static final List<String> SCHEMAS = List.of("bronze", "silver", "gold", "hub", "audit", "quarantine", "ml");
 
     /** Table name to the location it is registered with in this JVM's session catalog. */
     private static final java.util.Map<String, String> REGISTERED = new java.util.concurrent.ConcurrentHashMap<>();

@@ -16,6 +16,9 @@ public final class Tables {
     public static final String SIGNAL_PRIORITY = "gold.signal_priority";
     public static final String BUURT_EXPECTED = "gold.buurt_expected";
 
+    public static final String ML_MODEL = "ml.model";
+    public static final String ML_FAIRNESS = "ml.fairness";
+
     public static final String HUB_REVIEW = "hub.review";
     public static final String AUDIT_ACCESS = "audit.access";
 

@@ -13,6 +13,8 @@ import nl.buurtsignaal.lake.Incremental;
 import nl.buurtsignaal.lake.Lake;
 import nl.buurtsignaal.lake.SparkSessions;
 import nl.buurtsignaal.lake.Tables;
+import nl.buurtsignaal.models.ExpectedCare;
+import nl.buurtsignaal.models.Scorer;
 import nl.buurtsignaal.scoring.Scoring;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -144,6 +146,12 @@ public final class Pipeline {
         long flagged = lake.readAsOf(Tables.BUURT_SCORE, asOf)
                 .filter(col("flagged")).count();
         state.record(inputs, runId);
+        if (lake.exists(Tables.ML_MODEL)) {
+            // Models rank what the rules raised: every production model scores this run's signals.
+            long priorities = Scorer.scoreProduction(lake, config, asOf, progress);
+            ExpectedCare.refreshProduction(lake, config, asOf, progress);
+            progress.info("  " + priorities + " signal priorities from the production models");
+        }
         progress.info("done: " + signals + " signals, " + indicatorRows + " indicator rows, " + flagged
                 + " flagged neighbourhoods; recomputed " + recomputed);
         return new RunResult(signals, indicatorRows, flagged, methodVersion, recomputed);
