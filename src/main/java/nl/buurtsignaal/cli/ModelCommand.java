@@ -99,7 +99,7 @@ final class ModelCommand implements Callable<Integer> {
                 out.println("no model trained yet: bin/buurtsignaal model train --lake " + lake.root() + " --model signal_priority");
                 return Main.OK;
             }
-            out.printf(Locale.ROOT, "%-22s %3s %-20s %-10s %-26s %8s %8s %6s %6s %-10s %-24s %-12s %s%n", "name", "v", "algorithm",
+            out.printf(Locale.ROOT, "%-22s %3s %-20s %-10s %-36s %8s %8s %6s %6s %-10s %-24s %-12s %s%n", "name", "v", "algorithm",
                     "status", "chosen", "auc_pr", "baseline", "p@k", "base", "promotable", "fairness flags", "trained_by",
                     "promoted_by");
             for (Registry.Version v : versions) {
@@ -107,7 +107,7 @@ final class ModelCommand implements Callable<Integer> {
                 JsonNode chosen = read(v.params()).path("chosen");
                 boolean priority = v.kind().equals(ModelSpec.PRIORITY);
                 List<String> flagged = flagged(v.fairness());
-                out.printf(Locale.ROOT, "%-22s %3d %-20s %-10s %-26s %8s %8s %6s %6s %-10s %-24s %-12s %s%n", v.name(), v.version(),
+                out.printf(Locale.ROOT, "%-22s %3d %-20s %-10s %-36s %8s %8s %6s %6s %-10s %-24s %-12s %s%n", v.name(), v.version(),
                         v.algorithm(), v.status(), priority ? chosen.toString().replace("\"", "") : "-",
                         priority ? fmt(m.path("auc_pr")) : "-", priority ? fmt(m.path("auc_pr_baseline")) : "-",
                         priority ? fmt(m.path("precision_at_k")) : "-", priority ? fmt(m.path("precision_at_k_baseline")) : "-",

@@ -210,11 +210,19 @@ public final class ModelData {
     public Dataset<Row> severityOn(LocalDate date) {
         Map<String, Dataset<Row>> bronze = new LinkedHashMap<>();
         for (String source : Conform.SOURCES) {
-            bronze.put(source, table(Tables.bronze(source)));
+            // no rule reads care data (the catalogue refuses it), so none is read here either
+            bronze.put(source, source.equals("care_provision") ? noCare() : table(Tables.bronze(source)));
         }
         Conform.Plan plan = Conform.plan(bronze, config, date);
         Dataset<Row> hits = new CatalogueRunner(lake, Catalogue.load(config)).hits(date, plan.silver());
         return hits.filter(col("address_id").isNotNull()).groupBy("address_id").agg(max("severity").as("severity"));
+    }
+
+    private Dataset<Row> noCare() {
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("person_id", "string").add("provision", "string").add("valid_from", "date").add("valid_to", "date")
+                .add("partner", "string");
+        return lake.spark().createDataFrame(List.<Row>of(), schema);
     }
 
     /**

@@ -34,15 +34,15 @@ import static org.apache.spark.sql.functions.*;
  */
 public final class Scorer {
     static final StructType CONTRIBUTION = new StructType()
-            .add("feature", DataTypes.StringType, false)
-            .add("contribution", DataTypes.DoubleType, false);
+            .add("feature", DataTypes.StringType, true)
+            .add("contribution", DataTypes.DoubleType, true);
     static final StructType SCHEMA = new StructType()
             .add("as_of", DataTypes.DateType, false)
             .add("signal_id", DataTypes.StringType, false)
             .add("model", DataTypes.StringType, false)
             .add("model_version", DataTypes.IntegerType, false)
             .add("probability", DataTypes.DoubleType, false)
-            .add("contributions", DataTypes.createArrayType(CONTRIBUTION, false), false);
+            .add("contributions", DataTypes.createArrayType(CONTRIBUTION, true), false);
 
     private Scorer() {
     }

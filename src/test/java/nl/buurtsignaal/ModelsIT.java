@@ -1,0 +1,232 @@
+package nl.buurtsignaal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.generate.CityGenerator;
+import nl.buurtsignaal.lake.Lake;
+import nl.buurtsignaal.models.Feature;
+import nl.buurtsignaal.models.Features;
+import nl.buurtsignaal.models.ModelData;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The models of contract section 8 on a generated city whose enforcement outcomes follow a known
+ * pattern (CityGenerator#violationProbability) with a disparity planted in one wijk: the model
+ * recovers the pattern, the audit flags the wijk, promotion needs four eyes and a recorded reason,
+ * the production model's scores are explained exactly, a registered version is reproduced from
+ * its Delta versions after new deliveries landed, features are point-in-time, and the expected
+ * care stacking adds up.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ModelsIT extends SparkTestBase {
+    static final LocalDate AS_OF = LocalDate.of(2026, 10, 31);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path work;
+    static Path landing;
+    static Path lakeDir;
+    static Path key;
+
+    @BeforeAll
+    static void city() {
+        landing = work.resolve("landing");
+        lakeDir = work.resolve("lake");
+        assertEquals(0, cli("generate", "--out", landing.toString(), "--persons", "15000", "--seed", "5",
+                "--as-of", AS_OF.toString(), "--plants", "1", "--all-parquet"));
+        key = landing.resolve("_key.txt");
+        assertEquals(0, cli("ingest", "--landing", landing.toString(), "--lake", lakeDir.toString(), "--key-file", key.toString()));
+        assertEquals(0, cli("run", "--lake", lakeDir.toString(), "--as-of", AS_OF.toString()));
+    }
+
+    private static JsonNode version(int v, String field) throws Exception {
+        Row r = lake(lakeDir).read("ml.model").filter("name = 'signal_priority' AND version = " + v).first();
+        return JSON.readTree(r.<String>getAs(field));
+    }
+
+    private static int asUser(String user, String... args) {
+        String before = System.getProperty("user.name");
+        System.setProperty("user.name", user);
+        try {
+            return cli(args);
+        } finally {
+            System.setProperty("user.name", before);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theModelRecoversThePlantedPatternAndBeatsTheRules() throws Exception {
+        // a hub that reviews 80 signals a week: the audit then sees enough selections per wijk
+        assertEquals(0, asUser("data-scientist", "model", "train", "--lake", lakeDir.toString(), "--model", "signal_priority",
+                "--set", "models.weekly_capacity=80"));
+        JsonNode m = version(1, "metrics");
+        double baseRate = m.path("base_rate_test").asDouble();
+        assertTrue(m.path("n_test").asInt() > 150, m.toString());
+        assertTrue(m.path("auc_pr").asDouble() > 1.4 * baseRate, "AUC-PR clearly above the base rate: " + m);
+        assertTrue(m.path("auc_pr").asDouble() > m.path("auc_pr_baseline").asDouble(), m.toString());
+        assertTrue(m.path("beats_baseline").asBoolean());
+        assertEquals(10, m.path("calibration").size());
+        // the pattern's strongest terms carry the largest positive coefficients
+        JsonNode c = version(1, "params").path("explanation").path("coefficients_per_sd");
+        assertTrue(c.path("cash_company_transfers_36m").asDouble() > 0, c.toString());
+        assertTrue(c.path("m2_per_resident").asDouble() < 0, "less room per resident, more violations: " + c);
+        Row row = lake(lakeDir).read("ml.model").filter("version = 1").first();
+        assertEquals("candidate", row.getAs("status"));
+        assertEquals("data-scientist", row.getAs("trained_by"));
+        JsonNode trainedOn = JSON.readTree(row.<String>getAs("trained_on"));
+        for (String table : List.of("silver.residence", "silver.enforcement_case", "bronze.brp_residence", "silver.buurt")) {
+            assertTrue(trainedOn.has(table), "trained_on names " + table + ": " + trainedOn);
+        }
+        assertFalse(trainedOn.has("silver.provision") || trainedOn.has("bronze.care_provision"), "no care data read: " + trainedOn);
+    }
+
+    @Test
+    @Order(2)
+    void theAuditFlagsTheDisparityPlantedOnPurpose() throws Exception {
+        List<Row> wijk = lake(lakeDir).read("ml.fairness")
+                .filter("model = 'signal_priority' AND model_version = 1 AND group_by = 'wijk' AND group_value LIKE '"
+                        + CityGenerator.DISPARITY_WIJK + "%'").collectAsList();
+        assertEquals(1, wijk.size());
+        Row r = wijk.get(0);
+        assertTrue(r.<Double>getAs("ratio_to_overall") > 1.25, r.toString());
+        assertTrue(r.<Boolean>getAs("flagged"), "the planted wijk is selected for crowding that predicts nothing there: " + r);
+        List<String> flagged = new ArrayList<>();
+        version(1, "fairness").path("flagged").forEach(n -> flagged.add(n.asText()));
+        assertTrue(flagged.stream().anyMatch(f -> f.startsWith("wijk=" + CityGenerator.DISPARITY_WIJK)), flagged.toString());
+    }
+
+    @Test
+    @Order(3)
+    void promotionNeedsFourEyesAndARecordedReasonForAFlag() throws Exception {
+        String lake = lakeDir.toString();
+        assertEquals(2, asUser("data-scientist", "model", "promote", "--lake", lake, "--model", "signal_priority", "--version", "1"),
+                "the trainer may not promote");
+        assertEquals(2, asUser("lead", "model", "promote", "--lake", lake, "--model", "signal_priority", "--version", "1"),
+                "a flagged audit needs --accept-flag");
+        assertEquals(0, asUser("lead", "model", "promote", "--lake", lake, "--model", "signal_priority", "--version", "1",
+                "--accept-flag", "student housing explains the wijk; reviewers told"));
+        Row row = lake(lakeDir).read("ml.model").filter("version = 1").first();
+        assertEquals("production", row.getAs("status"));
+        assertEquals("lead", row.getAs("promoted_by"));
+        assertEquals("student housing explains the wijk; reviewers told", row.getAs("accepted_flag"));
+    }
+
+    @Test
+    @Order(4)
+    void everyPriorityIsExplainedByItsContributions() throws Exception {
+        Lake lake = lake(lakeDir);
+        Dataset<Row> priorities = lake.read("gold.signal_priority").filter("as_of = DATE'" + AS_OF + "'");
+        long withAddress = new ModelData(lake, config(), null)
+                .signalAddresses(lake.readAsOf("gold.signal", AS_OF), AS_OF).count();
+        assertEquals(withAddress, priorities.count(), "every signal with an address is scored");
+        assertTrue(withAddress > 20);
+        double intercept = version(1, "params").path("explanation").path("intercept").asDouble();
+        for (Row r : priorities.collectAsList()) {
+            double p = r.getAs("probability");
+            List<Row> contributions = r.getList(r.fieldIndex("contributions"));
+            assertEquals(9, contributions.size());
+            double sum = intercept;
+            double previous = Double.MAX_VALUE;
+            for (Row c : contributions) {
+                double v = c.getDouble(1);
+                assertTrue(Math.abs(v) <= previous + 1e-12, "largest magnitude first");
+                previous = Math.abs(v);
+                sum += v;
+            }
+            assertEquals(Math.log(p / (1 - p)), sum, 1e-6, "intercept + contributions = the log-odds");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aRegisteredVersionIsReproducedExactlyAfterNewDeliveriesLanded() throws Exception {
+        String lake = lakeDir.toString();
+        assertEquals(0, asUser("data-scientist", "model", "train", "--lake", lake, "--model", "signal_priority",
+                "--grid", "regParam=0.3", "--set", "models.weekly_capacity=80"));
+        String list = stdoutOf(() -> cli("model", "list", "--lake", lake));
+        assertTrue(list.contains("{regParam:0.3,"), list);
+        assertTrue(list.contains("{regParam:0.1,") || list.contains("{regParam:0.01,"), "version 1 chose from its grid: " + list);
+        assertTrue(list.contains("production") && list.contains("candidate"), list);
+
+        // New deliveries: more closed cases and a resident who moved in, then a run.
+        Row someCase = lake(lakeDir).read("silver.enforcement_case").filter("address_id IS NOT NULL").orderBy("case_id").first();
+        String address = someCase.getAs("address_id");
+        Deliveries.delivery(landing, "enforcement_case", "2026-11-20").kind("delta")
+                .file("part-00000.csv", "op,case_id,address_id,kvk_number,opened_on,closed_on,case_type,outcome",
+                        "U,Z99000001," + address + ",,2026-10-01,2026-10-20,inspection,penalty",
+                        "U,Z99000002," + address + ",,2026-10-02,2026-10-21,inspection,no_violation").write();
+        Deliveries.delivery(landing, "brp_residence", "2026-11-20").kind("delta")
+                .file("part-00000.csv", "op,person_id,valid_from,valid_to,address_id,birth_year,status",
+                        "U," + Deliveries.bsn(7) + ",2026-10-10,," + address + ",1990,resident").write();
+        assertEquals(0, cli("ingest", "--landing", landing.toString(), "--lake", lake, "--key-file", key.toString()));
+        assertEquals(0, cli("run", "--lake", lake, "--as-of", AS_OF.toString()));
+
+        String out = stdoutOf(() -> assertEquals(0, cli("model", "reproduce", "--lake", lake, "--model", "signal_priority",
+                "--version", "1")));
+        assertTrue(out.contains("reproduced exactly"), out);
+
+        // Point in time: the new resident counts from 2026-10-10 on, not before.
+        EngineConfig config = config();
+        List<Feature> residents = Features.select(Features.load(config), List.of("residents", "residence_starts_24m"), "test");
+        StructType schema = new StructType().add("point_id", DataTypes.StringType).add("address_id", DataTypes.StringType)
+                .add("at", DataTypes.DateType);
+        Dataset<Row> points = spark().createDataFrame(List.of(
+                RowFactory.create("before", address, Date.valueOf("2026-10-09")),
+                RowFactory.create("after", address, Date.valueOf("2026-10-10"))), schema);
+        Map<String, Long> pinned = new HashMap<>();
+        version(1, "trained_on").fields().forEachRemaining(e -> pinned.put(e.getKey(), e.getValue().asLong()));
+        Map<String, Double> now = values(new ModelData(lake(lakeDir), config, null).features(points, residents, AS_OF));
+        Map<String, Double> then = values(new ModelData(lake(lakeDir), config, pinned).features(points, residents, AS_OF));
+        assertEquals(then.get("before"), now.get("before"), "what happened after the point does not reach it");
+        assertEquals(then.get("after") + 1, now.get("after"), "the new registration counts from its start");
+    }
+
+    private static Map<String, Double> values(Dataset<Row> features) {
+        Map<String, Double> out = new HashMap<>();
+        for (Row r : features.collectAsList()) {
+            out.put(r.getAs("point_id"), r.<Double>getAs("residents"));
+        }
+        return out;
+    }
+
+    @Test
+    @Order(6)
+    void expectedCareStackingAddsUpToWhatWasObserved() {
+        assertEquals(0, cli("model", "train", "--lake", lakeDir.toString(), "--model", "care_expected"));
+        Dataset<Row> expected = lake(lakeDir).read("gold.buurt_expected").filter("as_of = DATE'" + AS_OF + "'");
+        List<Row> totals = expected.groupBy("indicator_id").agg(org.apache.spark.sql.functions.sum("observed"),
+                org.apache.spark.sql.functions.sum("expected")).collectAsList();
+        assertEquals(4, totals.size());
+        for (Row t : totals) {
+            // a Poisson GLM with an intercept fits the total exactly (up to the tiny ridge penalty)
+            assertEquals(t.getLong(1), t.getDouble(2), 0.02 * t.getLong(1) + 1, t.toString());
+        }
+        for (Row r : expected.collectAsList()) {
+            double ratio = r.getAs("ratio");
+            assertEquals(r.<Long>getAs("observed") / r.<Double>getAs("expected"), ratio, 1e-9);
+            assertTrue(r.<Double>getAs("lower") <= ratio && ratio <= r.<Double>getAs("upper"), r.toString());
+        }
+    }
+}
