@@ -23,6 +23,31 @@ class DocsTest {
         assertEquals(generated, committed, "docs/indicators.md is stale: run bin/buurtsignaal docs");
     }
 
+    /** The model cards and the Algoritmeregister entry are current: one card per model definition. */
+    @Test
+    void theCommittedModelCardsAndRegisterEntryAreWhatTheDefinitionsGenerate() throws IOException {
+        EngineConfig config = EngineConfig.load(Path.of("conf"), null, List.of());
+        List<nl.buurtsignaal.models.ModelSpec> specs = nl.buurtsignaal.models.ModelSpec.all(config);
+        assertTrue(specs.size() >= 3, "signal_priority, its challenger and care_expected");
+        for (nl.buurtsignaal.models.ModelSpec spec : specs) {
+            Path card = Path.of("docs/models/" + spec.name() + ".md");
+            assertTrue(Files.isRegularFile(card), card + " is missing: run bin/buurtsignaal docs");
+            String md = Files.readString(card, StandardCharsets.UTF_8);
+            assertEquals(nl.buurtsignaal.publish.ModelCards.card(spec, config, List.of()), md, card + " is stale: run bin/buurtsignaal docs");
+            for (String feature : spec.features()) {
+                assertTrue(md.contains("| `" + feature + "` |"), spec.name() + " card names its feature " + feature);
+            }
+        }
+        String register = Files.readString(Path.of("docs/algoritmeregister.md"), StandardCharsets.UTF_8);
+        assertEquals(nl.buurtsignaal.publish.ModelCards.register(Catalogue.load(config), specs, config), register,
+                "docs/algoritmeregister.md is stale: run bin/buurtsignaal docs");
+        for (String field : List.of("Naam", "Doel en impact", "Afwegingen", "Menselijke tussenkomst", "Risicobeheer",
+                "Wettelijke grondslag", "Impacttoetsen", "Data", "Technische werking", "Broncode")) {
+            assertEquals(specs.size() + 1, register.lines().filter(l -> l.startsWith("| " + field)).count(),
+                    field + " for the rules and every model");
+        }
+    }
+
     /**
      * Every file of conf/catalogue/ has exactly one section in the generated docs, with its Dutch
      * practice: the ids are read from the files as text, not through the catalogue the docs render.
