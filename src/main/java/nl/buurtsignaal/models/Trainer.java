@@ -246,6 +246,7 @@ public final class Trainer {
         metrics.put("calibration", calibration(scored));
         boolean beats = aucPr > aucPrBaseline && precisionAtK >= precisionAtKBaseline;
         metrics.put("beats_baseline", beats);
+        metrics.replaceAll((key, value) -> rounded(value));
         progress.info(String.format(java.util.Locale.ROOT, "  %s: AUC-PR %.3f (rules' severity alone %.3f, base rate %.3f), "
                         + "precision in the top %d %.2f (baseline %.2f)%s", name, aucPr, aucPrBaseline,
                 (double) metrics.get("base_rate_test"), k, precisionAtK, precisionAtKBaseline,
@@ -265,6 +266,28 @@ public final class Trainer {
         }
         List<Fairness.Row> fairness = Fairness.audit(examples, ModelData.GROUPS, d.fairness());
         return new Evaluation(metrics, fairness, chosen(best, d.grid()), explanation(best, d.featureIds()), best, cutoff);
+    }
+
+    /**
+     * A figure rounded to 10 significant digits, as the registry records it. HotSpot's compiled
+     * Math.exp and Math.log may differ from the interpreter's in the last bit, so a model trained
+     * again in a warm JVM can differ in the 17th digit (seen: 0.21835207485506372 against
+     * ...367); the recorded figures are equal either way.
+     */
+    @SuppressWarnings("unchecked")
+    static Object rounded(Object value) {
+        if (value instanceof Double d) {
+            return Double.isFinite(d) ? new java.math.BigDecimal(d).round(new java.math.MathContext(10)).doubleValue() : d;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(Trainer::rounded).toList();
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            ((Map<String, Object>) map).forEach((k, v) -> out.put(k, rounded(v)));
+            return out;
+        }
+        return value;
     }
 
     private static List<Row> weighted(List<Row> rows, double wPos, double wNeg) {
