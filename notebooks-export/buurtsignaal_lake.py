@@ -59,6 +59,7 @@ class Lake:
         from java.util import ArrayList
         from nl.buurtsignaal.config import EngineConfig
         from nl.buurtsignaal.lake import Lake as JLake, SparkSessions
+        self.given = path
         self.path = os.path.abspath(path)
         self.settings = list(settings)
         overrides = ArrayList()
@@ -120,7 +121,8 @@ class Lake:
             System.setErr(old_err)
             System.setProperty("user.name", old_user)
         if show:
-            text = str(captured_out.toString("UTF-8"))
+            # the lake as the notebook named it, so that the outputs read the same on every machine
+            text = str(captured_out.toString("UTF-8")).replace(self.path, self.given)
             errors = [l for l in str(captured_err.toString("UTF-8")).splitlines() if l.startswith("buurtsignaal:")]
             print(text.rstrip() + ("\n" if text.strip() else "") + "\n".join(errors) + ("\n" if errors else "")
                   + "(exit " + str(status) + ")")
