@@ -79,7 +79,7 @@ class ReportIT extends SparkTestBase {
                 shown++;
                 Row score = sql("SELECT score, flagged FROM gold.buurt_score WHERE as_of = DATE'" + AS_OF + "' AND theme = '" + theme
                         + "' AND buurt_code = '" + coloured.group(2) + "'").first();
-                assertEquals(nl.buurtsignaal.publish.Report.colourOf(score.getDouble(0)), coloured.group(1), coloured.group(2));
+                assertEquals(nl.buurtsignaal.publish.Report.colourOf(score.getDouble(0), 2.0), coloured.group(1), coloured.group(2));
                 assertEquals(score.getBoolean(1), coloured.group(3).equals("flagged"));
                 Row n = sql("SELECT count_if(suppressed), count(*) FROM gold.buurt_indicator WHERE as_of = DATE'" + AS_OF
                         + "' AND theme = '" + theme + "' AND buurt_code = '" + coloured.group(2) + "'").first();

@@ -31,7 +31,8 @@ import static org.apache.spark.sql.functions.*;
  */
 public final class Report {
     private static final String[] COLOURS = {"#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"};
-    private static final double[] BREAKS = {-1.0, 0.0, 1.0, 2.0};
+    /** The lower classes of the map; the top class starts at scoring.flag_min_score, where neighbourhoods are flagged. */
+    private static final double[] LOWER_BREAKS = {-1.0, 0.0, 1.0};
 
     /** What the report of one gemeente shows, read from the lake. */
     public record Data(String gemeenteCode, String gemeenteName, LocalDate asOf, String methodVersion,
@@ -174,9 +175,9 @@ public final class Report {
         MapSvg.Drawing drawing = MapSvg.draw(geojson, new ArrayList<>(d.buurtNames().keySet()), 560);
         h.append("<section id=\"kaarten\"><h2>Kaarten per thema <span class=\"en\">/ maps per theme</span></h2>\n<div class=\"maps\">");
         for (String theme : config.themes()) {
-            h.append(map(theme, d, drawing));
+            h.append(map(theme, d, drawing, config.number("scoring.flag_min_score", 2.0)));
         }
-        h.append("</div>").append(legend()).append("</section>\n");
+        h.append("</div>").append(legend(config.number("scoring.flag_min_score", 2.0))).append("</section>\n");
 
         h.append("<section id=\"indicatoren\"><h2>Indicatoren per buurt <span class=\"en\">/ indicators per neighbourhood</span></h2>\n"
                 + "<p>Elke stip is een buurt; de lijn is het cijfer van de gemeente. Rechts: het gemeentecijfer over de peildata in het meer. "
@@ -204,7 +205,7 @@ public final class Report {
         return h.toString();
     }
 
-    private static String map(String theme, Data d, MapSvg.Drawing drawing) {
+    private static String map(String theme, Data d, MapSvg.Drawing drawing, double flagAt) {
         StringBuilder s = new StringBuilder();
         s.append("<figure class=\"map\"><figcaption>").append(themeName(theme)).append("</figcaption>\n");
         s.append(String.format(Locale.ROOT, "<svg viewBox=\"-2 -2 %.0f %.0f\" role=\"img\" aria-label=\"%s\" data-theme=\"%s\">",
@@ -227,7 +228,7 @@ public final class Report {
                 label = "onderdrukt: kleine aantallen / suppressed: small counts";
                 state = "suppressed";
             } else {
-                fill = colour(score.score());
+                fill = colourOf(score.score(), flagAt);
                 label = String.format(Locale.ROOT, "score %.2f, rang %d%s", score.score(), score.rank(), score.flagged() ? ", opvallend / flagged" : "");
                 state = score.flagged() ? "flagged" : "scored";
             }
@@ -240,22 +241,19 @@ public final class Report {
         return s.toString();
     }
 
-    /** The map's colour of a published score (the legend's classes). */
-    public static String colourOf(double score) {
-        return colour(score);
-    }
-
-    static String colour(double score) {
+    /** The map's colour of a published score (the legend's classes; the darkest from the flag threshold up). */
+    public static String colourOf(double score, double flagAt) {
         int i = 0;
-        while (i < BREAKS.length && score >= BREAKS[i]) {
+        while (i < LOWER_BREAKS.length && score >= LOWER_BREAKS[i]) {
             i++;
         }
-        return COLOURS[i];
+        return score >= flagAt ? COLOURS[4] : COLOURS[Math.min(i, 3)];
     }
 
-    private static String legend() {
+    private static String legend(double flagAt) {
         StringBuilder s = new StringBuilder("<div class=\"legend\"><span>Score:</span>");
-        String[] labels = {"< −1", "−1 tot 0", "0 tot 1", "1 tot 2", "≥ 2 (opvallend / flagged)"};
+        String flag = number(flagAt);
+        String[] labels = {"< −1", "−1 tot 0", "0 tot 1", "1 tot " + flag, "≥ " + flag + " (opvallend / flagged)"};
         for (int i = 0; i < COLOURS.length; i++) {
             s.append("<span><i style=\"background:").append(COLOURS[i]).append("\"></i>").append(labels[i]).append("</span>");
         }
@@ -452,6 +450,10 @@ public final class Report {
         String text = described(e);
         int cut = text.indexOf(',');
         return cut > 0 && cut < 90 ? text.substring(0, cut) : text.length() > 90 ? text.substring(0, 90) + "…" : text;
+    }
+
+    private static String number(double value) {
+        return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
     }
 
     private static String oneLine(String text) {

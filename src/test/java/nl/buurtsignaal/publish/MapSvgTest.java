@@ -46,11 +46,13 @@ class MapSvgTest {
     }
 
     @Test
-    void theColoursFollowTheLegendsBreaks() {
-        assertEquals("#fef0d9", Report.colour(-1.5));
-        assertEquals("#fdcc8a", Report.colour(-1.0));
-        assertEquals("#fc8d59", Report.colour(0.5));
-        assertEquals("#e34a33", Report.colour(1.99));
-        assertEquals("#b30000", Report.colour(2.0), "flagged at 2.0 is the darkest class");
+    void theColoursFollowTheLegendsBreaksAndTheConfiguredFlagThreshold() {
+        assertEquals("#fef0d9", Report.colourOf(-1.5, 2.0));
+        assertEquals("#fdcc8a", Report.colourOf(-1.0, 2.0));
+        assertEquals("#fc8d59", Report.colourOf(0.5, 2.0));
+        assertEquals("#e34a33", Report.colourOf(1.99, 2.0));
+        assertEquals("#b30000", Report.colourOf(2.0, 2.0), "flagged at 2.0 is the darkest class");
+        assertEquals("#e34a33", Report.colourOf(2.2, 2.5), "with scoring.flag_min_score 2.5, 2.2 is not flagged");
+        assertEquals("#b30000", Report.colourOf(1.6, 1.5), "with 1.5, 1.6 is flagged and darkest");
     }
 }
