@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /**
  * The packages' layering (STYLE.md): base below everything; config and lake above it; the stages
  * (ingest, conform, indicators, scoring, protect, publish, generate, models) above those; the pipeline
- * above the stages; bench and cli on top. Lower layers never reach up, and no package cycle.
+ * above the stages; the services (hub, serve) beside it; bench and cli on top. Lower layers never reach up, and no package cycle.
  */
 class LayersTest {
     private static final JavaClasses ENGINE = new ClassFileImporter()
@@ -37,7 +37,7 @@ class LayersTest {
             .should().dependOnClassesThat().resideInAnyPackage("nl.buurtsignaal.ingest..", "nl.buurtsignaal.conform..",
                     "nl.buurtsignaal.indicators..", "nl.buurtsignaal.scoring..", "nl.buurtsignaal.protect..",
                     "nl.buurtsignaal.publish..", "nl.buurtsignaal.generate..", "nl.buurtsignaal.pipeline..",
-                    "nl.buurtsignaal.bench..", "nl.buurtsignaal.models..");
+                    "nl.buurtsignaal.bench..", "nl.buurtsignaal.models..", "nl.buurtsignaal.hub..", "nl.buurtsignaal.serve..");
 
     static final ArchRule STAGES_DO_NOT_ORCHESTRATE = noClasses()
             .that().resideInAnyPackage("nl.buurtsignaal.ingest..", "nl.buurtsignaal.conform..",

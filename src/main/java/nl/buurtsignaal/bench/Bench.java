@@ -37,8 +37,9 @@ import static org.apache.spark.sql.functions.lit;
  */
 public final class Bench {
     /** One measured stage of one system; rows are the rows the stage read. */
+    /** {@code jobs}, {@code jobSeconds}: Spark's jobs in the stage and the time at least one ran (the engine's; 0 for DuckDB). */
     public record Stage(long persons, String system, String stage, double seconds, long rows, long peakHeapBytes,
-                        long peakRssBytes, long dataFiles, long logFiles) {
+                        long peakRssBytes, long dataFiles, long logFiles, long jobs, double jobSeconds) {
         public double rowsPerSecond() {
             return seconds > 0 ? rows / seconds : 0;
         }
@@ -60,7 +61,12 @@ public final class Bench {
     public record Update(double ingestSeconds, double runSeconds, double fullRunSeconds, String recomputed) {
     }
 
-    public record Result(long persons, List<Stage> stages, Check check, Update update) {
+    /** {@code latency}: what a query costs on the lake made (null when not measured). */
+    public record Result(long persons, List<Stage> stages, Check check, Update update, QueryLatency.Figures latency) {
+        public Result withLatency(QueryLatency.Figures figures) {
+            return new Result(persons, stages, check, update, figures);
+        }
+
         public double seconds(String system, String... names) {
             Set<String> wanted = Set.of(names);
             return stages.stream().filter(s -> s.system().equals(system) && (wanted.isEmpty() || wanted.contains(s.stage())))
@@ -85,7 +91,9 @@ public final class Bench {
 
     public Result measure(long persons, Path landing, Path keyFile, Path lakeDir, LocalDate asOf, String label) {
         Lake lake = new Lake(spark, lakeDir);
-        StageMeter meter = new StageMeter(lakeDir);
+        JobClock jobClock = new JobClock();
+        spark.sparkContext().addSparkListener(jobClock);
+        StageMeter meter = new StageMeter(lakeDir, jobClock);
         Map<String, Long> rows = new HashMap<>();
 
         meter.start("ingest");
@@ -123,8 +131,9 @@ public final class Bench {
         List<Stage> stages = new ArrayList<>();
         for (StageMeter.Measured m : engineStages) {
             stages.add(new Stage(persons, ENGINE, m.stage(), m.seconds(), rows.getOrDefault(m.stage(), 0L),
-                    m.peakHeapBytes(), m.peakRssBytes(), m.dataFiles(), m.logFiles()));
+                    m.peakHeapBytes(), m.peakRssBytes(), m.dataFiles(), m.logFiles(), m.jobs(), m.jobSeconds()));
         }
+        spark.sparkContext().removeSparkListener(jobClock);
 
         Progress duckProgress = Progress.stderr(label + " duckdb");
         StageMeter duckMeter = new StageMeter(null);
@@ -135,11 +144,11 @@ public final class Bench {
                 "indicators", duckSilverRows + check.duckdbSignals());
         for (StageMeter.Measured m : duckMeter.measured()) {
             stages.add(new Stage(persons, DUCKDB, m.stage(), m.seconds(), duckRows.getOrDefault(m.stage(), 0L),
-                    m.peakHeapBytes(), m.peakRssBytes(), 0, 0));
+                    m.peakHeapBytes(), m.peakRssBytes(), 0, 0, 0, 0));
         }
         duckProgress.info(check.equal() ? "same signals, numerators and denominators as the engine"
                 : "DIFFERENT from the engine: " + check);
-        return new Result(persons, stages, check, update);
+        return new Result(persons, stages, check, update, null);
     }
 
     /**

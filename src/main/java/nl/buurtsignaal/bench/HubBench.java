@@ -60,10 +60,10 @@ public final class HubBench {
                     | signal page (`GET /api/signals/{id}`, %d requests) | %.0f ms | %.0f ms | 100 ms | %s |
                     | decision incl. its Delta commit (`POST …/decisions`, %d requests) | %.0f ms | %.0f ms | 500 ms | %s |
                     %s
-                    """, BEGIN, environment, signals, asOfs, readySeconds, readySeconds <= 15 ? "yes" : "no",
+                    """, Sections.HUB.begin(), environment, signals, asOfs, readySeconds, readySeconds <= 15 ? "yes" : "no",
                     queueMs.length, pct(queueMs, 50), pct(queueMs, 95), pct(queueMs, 95) <= 150 ? "yes" : "no",
                     viewMs.length, pct(viewMs, 50), pct(viewMs, 95), pct(viewMs, 95) <= 100 ? "yes" : "no",
-                    decideMs.length, pct(decideMs, 50), pct(decideMs, 95), pct(decideMs, 95) <= 500 ? "yes" : "no", END);
+                    decideMs.length, pct(decideMs, 50), pct(decideMs, 95), pct(decideMs, 95) <= 500 ? "yes" : "no", Sections.HUB.end());
         }
     }
 
@@ -81,8 +81,6 @@ public final class HubBench {
                     .add("contribution", DataTypes.DoubleType), true))
             .add("method_version", DataTypes.StringType);
 
-    public static final String BEGIN = "<!-- hub-bench -->";
-    public static final String END = "<!-- /hub-bench -->";
     private static final Pattern READY = Pattern.compile("hub ready on (http://[^/]+/)");
 
     private HubBench() {
@@ -221,15 +219,5 @@ public final class HubBench {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
-    }
-
-    /** docs/performance.md with the hub's section replaced (or added at the end). */
-    public static String withSection(String page, String section) {
-        int b = page.indexOf(BEGIN);
-        int e = page.indexOf(END);
-        if (b >= 0 && e > b) {
-            return page.substring(0, b) + section.strip() + page.substring(e + END.length());
-        }
-        return page.stripTrailing() + "\n\n" + section.strip() + "\n";
     }
 }

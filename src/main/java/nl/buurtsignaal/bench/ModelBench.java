@@ -4,8 +4,6 @@ import java.util.Locale;
 
 /** The models' figures in docs/performance.md: training on a city's features and scoring its signals. */
 public final class ModelBench {
-    static final String BEGIN = "<!-- model-bench:begin -->";
-    static final String END = "<!-- model-bench:end -->";
 
     /** What one model bench measured. */
     public record Figures(long persons, double pipelineSeconds, long trainExamples, long testExamples, double trainSeconds,
@@ -18,26 +16,17 @@ public final class ModelBench {
         }
 
         public String markdown(String environment) {
-            return BEGIN + "\n## Models (`bin/buurtsignaal model-bench --persons " + persons + "`)\n\n" + environment + "\n\n"
+            return Sections.MODELS.begin() + "\n## Models (`bin/buurtsignaal model-bench --persons " + persons + "`)\n\n" + environment + "\n\n"
                     + "| persons | ingest + run | training examples (train + test) | train `signal_priority` (target 300 s) | "
                     + "signals scored | scoring (target 20 s for 10,000) | AUC-PR (rules alone) |\n"
                     + "| --- | --- | --- | --- | --- | --- | --- |\n"
                     + String.format(Locale.ROOT, "| %d | %.1f s | %d + %d | %.1f s | %d | %.1f s | %.3f (%.3f) |%n", persons,
                     pipelineSeconds, trainExamples, testExamples, trainSeconds, signalsScored, scoreSeconds, aucPr, aucPrBaseline)
                     + "\nTraining includes planning silver for the cutoff date and running every rule on it (the baseline), the\n"
-                    + "features of every example, 3-fold cross-validation over the definition's grid and the evaluation.\n" + END + "\n";
+                    + "features of every example, 3-fold cross-validation over the definition's grid and the evaluation.\n" + Sections.MODELS.end() + "\n";
         }
     }
 
     private ModelBench() {
-    }
-
-    public static String withSection(String page, String section) {
-        int b = page.indexOf(BEGIN);
-        int e = page.indexOf(END);
-        if (b >= 0 && e > b) {
-            return page.substring(0, b) + section.strip() + page.substring(e + END.length());
-        }
-        return page.stripTrailing() + "\n\n" + section.strip() + "\n";
     }
 }

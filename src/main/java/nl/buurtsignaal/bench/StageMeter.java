@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * kernel allows it) and the Delta files the stage added under a lake.
  */
 final class StageMeter {
-    record Measured(String stage, double seconds, long peakHeapBytes, long peakRssBytes, long dataFiles, long logFiles) {
+    record Measured(String stage, double seconds, long peakHeapBytes, long peakRssBytes, long dataFiles, long logFiles,
+                    long jobs, double jobSeconds) {
     }
 
     private static final Path STATUS = Path.of("/proc/self/status");
@@ -31,10 +32,18 @@ final class StageMeter {
     private String current;
     private long startedNanos;
     private long[] filesAtStart;
+    private final JobClock jobClock;
+    private long[] jobsAtStart = {0, 0};
 
     /** @param lake the lake whose files to count, or null for a system without one */
     StageMeter(Path lake) {
+        this(lake, null);
+    }
+
+    /** @param jobClock Spark's jobs, counted per stage; null for a system without Spark */
+    StageMeter(Path lake, JobClock jobClock) {
         this.lake = lake;
+        this.jobClock = jobClock;
     }
 
     /** Ends the running stage, if any, and starts {@code stage}. */
@@ -43,6 +52,7 @@ final class StageMeter {
         heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
         resetPeakRss();
         filesAtStart = deltaFiles(lake);
+        jobsAtStart = jobClock == null ? new long[]{0, 0} : jobClock.read(System.currentTimeMillis());
         current = stage;
         startedNanos = System.nanoTime();
     }
@@ -54,7 +64,9 @@ final class StageMeter {
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         long heap = heapPools.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
         long[] files = deltaFiles(lake);
-        measured.add(new Measured(current, seconds, heap, peakRss(), files[0] - filesAtStart[0], files[1] - filesAtStart[1]));
+        long[] jobs = jobClock == null ? new long[]{0, 0} : jobClock.read(System.currentTimeMillis());
+        measured.add(new Measured(current, seconds, heap, peakRss(), files[0] - filesAtStart[0], files[1] - filesAtStart[1],
+                jobs[0] - jobsAtStart[0], (jobs[1] - jobsAtStart[1]) / 1000.0));
         current = null;
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import nl.buurtsignaal.bench.Bench;
 import nl.buurtsignaal.bench.BenchReport;
+import nl.buurtsignaal.bench.QueryLatency;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.generate.CityGenerator;
 import org.apache.spark.sql.SparkSession;
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
                 "performance.md to --report. Give the JVM enough heap for the largest size:",
                 "BUURTSIGNAAL_HEAP=16g bin/buurtsignaal bench"})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--sizes", split = ",", paramLabel = "N", defaultValue = "100000,1000000,5000000",
+    @Option(names = "--sizes", split = ",", paramLabel = "N", defaultValue = "20000,1000000,5000000",
             description = "Persons per city, comma-separated (default: ${DEFAULT-VALUE}).")
     List<Long> sizes;
 
@@ -64,6 +65,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--demo-runs", paramLabel = "N", defaultValue = "3",
             description = "How often to time the demo; the target is judged on the median (default: ${DEFAULT-VALUE}).")
     int demoRuns;
+
+    @Option(names = "--latency", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also time 'bin/buurtsignaal sql' and a query through 'serve' on each lake (default: on; --no-latency to skip).")
+    boolean latency;
+
+    private static final int SQL_RUNS = 3;
+    private static final int SERVE_WARM_UP = 10;
+    private static final int SERVE_RUNS = 30;
 
     @Option(names = "--keep-lakes", description = "Keep each size's lake (default: deleted after its figures are taken).")
     boolean keepLakes;
@@ -105,7 +114,7 @@ final class BenchCommand implements Callable<Integer> {
 
         String command = "BUURTSIGNAAL_HEAP=" + System.getenv().getOrDefault("BUURTSIGNAAL_HEAP", "4g")
                 + " bin/buurtsignaal bench --sizes " + String.join(",", sizes.stream().map(String::valueOf).toList())
-                + (demo ? "" : " --no-demo");
+                + (demo ? "" : " --no-demo") + (latency ? "" : " --no-latency");
         BenchReport benchReport = new BenchReport(results, demoSeconds, command, environment());
         benchReport.write(home.resolve(report));
         System.out.print(benchReport.screen());
@@ -127,6 +136,9 @@ final class BenchCommand implements Callable<Integer> {
         if (keepLakes) {
             command.add("--keep-lakes");
         }
+        if (!latency) {
+            command.add("--no-latency");
+        }
         if (options.conf != null) {
             command.addAll(List.of("--conf", options.conf.toAbsolutePath().toString()));
         }
@@ -142,7 +154,7 @@ final class BenchCommand implements Callable<Integer> {
         return new ObjectMapper().readValue(resultFile.toFile(), Bench.Result.class);
     }
 
-    private void measureOneSize(EngineConfig config, Path workDir) throws IOException {
+    private void measureOneSize(EngineConfig config, Path workDir) throws IOException, InterruptedException {
         if (sizes.size() != 1) {
             throw new UsageException("--result measures one size");
         }
@@ -156,6 +168,12 @@ final class BenchCommand implements Callable<Integer> {
         Path key = landing.resolve(GenerateCommand.KEY_FILE);
         nl.buurtsignaal.base.PrivateFiles.restrictToOwner(key);
         Bench.Result measured = bench.measure(persons, landing, key, lake, asOf, label);
+        if (latency) {
+            Progress.stderr(label).info("timing 'bin/buurtsignaal sql' (" + SQL_RUNS + " processes) and a query through serve ("
+                    + SERVE_RUNS + " warm)");
+            measured = measured.withLatency(new QueryLatency(EngineConfig.defaultConfDir().toAbsolutePath().getParent())
+                    .measure(lake, SQL_RUNS, SERVE_WARM_UP, SERVE_RUNS));
+        }
         if (!keepLakes) {
             FileTrees.deleteRecursively(lake);
         }

@@ -85,7 +85,14 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Review the signals in the hub, as the informatieknooppunt does (DEMO users and passwords: never for real data):");
         out.println("  bin/buurtsignaal hub --lake " + lakeDir + " --users " + users);
         out.println("  then open http://127.0.0.1:8080/ and log in as one of");
-        for (Role role : Role.values()) {
+        for (Role role : Role.HUB) {
+            out.printf(Locale.ROOT, "    %-15s name %-20s password %s%n", role.id(), demoUser(role), demoPassword(role));
+        }
+        out.println();
+        out.println("Or reach the lake from DBeaver, Power BI or a notebook through the SQL endpoint (Arrow Flight SQL):");
+        out.println("  bin/buurtsignaal serve --lake " + lakeDir + " --users " + users);
+        out.println("  JDBC URL jdbc:arrow-flight-sql://127.0.0.1:32010/?useEncryption=false, as one of");
+        for (Role role : List.of(Role.ANALYST, Role.BI)) {
             out.printf(Locale.ROOT, "    %-15s name %-20s password %s%n", role.id(), demoUser(role), demoPassword(role));
         }
         progress.info("demo finished");

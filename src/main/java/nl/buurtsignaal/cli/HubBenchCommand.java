@@ -68,7 +68,7 @@ final class HubBenchCommand implements Callable<Integer> {
             String environment = String.format(java.util.Locale.ROOT, "Run on %s: %d cores, Java %s, Spark %s.",
                     LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                     org.apache.spark.package$.MODULE$.SPARK_VERSION());
-            Files.writeString(page, HubBench.withSection(old, figures.markdown(environment)), StandardCharsets.UTF_8);
+            Files.writeString(page, nl.buurtsignaal.bench.Sections.HUB.into(old, figures.markdown(environment)), StandardCharsets.UTF_8);
             System.err.println("[hub-bench] wrote " + page);
         }
         if (Double.isNaN(figures.readySeconds())) {

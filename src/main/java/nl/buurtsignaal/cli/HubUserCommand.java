@@ -27,7 +27,7 @@ final class HubUserCommand implements Callable<Integer> {
     @Option(names = "--name", required = true, paramLabel = "NAME", description = "The user's name.")
     String name;
 
-    @Option(names = "--role", required = true, paramLabel = "ROLE", description = "reviewer, coordinator, auditor or data_scientist.")
+    @Option(names = "--role", required = true, paramLabel = "ROLE", description = "reviewer, coordinator, auditor or data_scientist (the hub's); analyst or bi (the SQL endpoint's, serve).")
     String role;
 
     @Override

@@ -30,7 +30,7 @@ import java.util.function.ToIntFunction;
         description = "Neighbourhood risk indicators and address-level signals on Spark and Delta Lake.",
         subcommands = {IngestCommand.class, RunCommand.class, SqlCommand.class, GenerateCommand.class,
                 DemoCommand.class, BenchCommand.class, PublishCommand.class, EraseCommand.class, RetentionCommand.class, DocsCommand.class,
-                HubCommand.class, HubUserCommand.class, HubBenchCommand.class, ModelCommand.class, ModelBenchCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+                HubCommand.class, HubUserCommand.class, HubBenchCommand.class, ModelCommand.class, ModelBenchCommand.class, ReportCommand.class, ServeCommand.class, WarmUpCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILURE = 1;

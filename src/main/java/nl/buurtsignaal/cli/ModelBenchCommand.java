@@ -81,7 +81,7 @@ final class ModelBenchCommand implements Callable<Integer> {
             String environment = String.format(java.util.Locale.ROOT, "Run on %s: %d cores, Java %s, Spark %s.",
                     LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                     org.apache.spark.package$.MODULE$.SPARK_VERSION());
-            Files.writeString(page, ModelBench.withSection(old, figures.markdown(environment)), StandardCharsets.UTF_8);
+            Files.writeString(page, nl.buurtsignaal.bench.Sections.MODELS.into(old, figures.markdown(environment)), StandardCharsets.UTF_8);
             System.err.println("[model-bench] wrote " + page);
         }
         return Main.OK;

@@ -4,6 +4,7 @@ import nl.buurtsignaal.base.Csv;
 import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.lake.Lake;
+import nl.buurtsignaal.lake.Query;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,7 +26,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.to_json;
 
 @Command(name = "sql", mixinStandardHelpOptions = true,
-        description = {"Query the lake's tables by name (bronze.<source>, silver.*, gold.signal, audit.delivery, ...).",
+        description = {"Query the lake's tables by name (bronze.<source>, silver.*, gold.signal, audit.delivery, ...); read only.",
                 "Prints only the result on standard output: csv is a header row, then rows."})
 final class SqlCommand implements Callable<Integer> {
     @Mixin
@@ -46,14 +47,19 @@ final class SqlCommand implements Callable<Integer> {
         };
         EngineConfig config = options.config();
         Lake lake = options.openExistingLake(config);
+        Query parsed = Query.parse(lake.spark(), query);
+        if (!parsed.readOnly()) {
+            throw new UsageException("sql only reads the lake; this statement would change it (" + parsed.statement() + ")");
+        }
         return options.audited(lake, config, "sql", false, audit -> {
-            lake.registerAll();
+            // Only the tables the query names: registering a table reads its Delta log.
+            lake.registerNamed(parsed.tables());
             Dataset<Row> result;
             try {
                 result = lake.spark().sql(query);
                 result.schema();
             } catch (Exception e) { // Spark's AnalysisException is a checked exception thrown from Scala
-                throw new UsageException("query error: " + nl.buurtsignaal.indicators.CatalogueRunner.firstLineOf(e.getMessage()));
+                throw new UsageException("query error: " + Query.firstLine(e.getMessage()));
             }
             write(flattened(result), separator, new PrintStream(System.out, false, StandardCharsets.UTF_8));
             return Main.OK;

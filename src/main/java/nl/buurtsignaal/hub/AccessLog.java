@@ -49,9 +49,17 @@ public final class AccessLog {
     private FileChannel channel;
     private FileChannel lockChannel;
 
+    private final String service;
+
     public AccessLog(Lake lake, Path journal) {
+        this(lake, journal, "hub");
+    }
+
+    /** The access log of a service ({@code hub}, {@code serve}): one of each per lake, each with a journal of its own. */
+    public AccessLog(Lake lake, Path journal, String service) {
         this.lake = lake;
         this.journal = journal;
+        this.service = service;
     }
 
     /**
@@ -73,8 +81,8 @@ public final class AccessLog {
             }
             if (lock == null) {
                 lockChannel.close();
-                throw new nl.buurtsignaal.base.UsageException("another hub serves this lake (" + lockFile
-                        + " is locked): run one hub per lake");
+                throw new nl.buurtsignaal.base.UsageException("another " + service + " serves this lake (" + lockFile
+                        + " is locked): run one " + service + " per lake");
             }
             channel = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {

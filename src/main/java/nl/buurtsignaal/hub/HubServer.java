@@ -30,7 +30,7 @@ public final class HubServer {
             + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Role[] READERS = {Role.REVIEWER, Role.COORDINATOR};
-    private static final Role[] EVERYONE = Role.values();
+    private static final Role[] EVERYONE = Role.HUB.toArray(Role[]::new);
 
     private final HubService service;
     private final Reviews reviews;
@@ -216,6 +216,10 @@ public final class HubServer {
             throw new Refused(401, "wrong name or password");
         }
         sessions.succeeded(name);
+        if (!user.role().inHub()) {
+            access.record(user.name(), user.role(), "login_failed", null, "not a hub role");
+            throw new Refused(403, "the role " + user.role().id() + " is for the SQL endpoint (serve), not the hub");
+        }
         Sessions.Session s = sessions.start(user.name(), user.role());
         access.record(user.name(), user.role(), "login", null, null);
         ctx.header("Set-Cookie", COOKIE + "=" + s.id() + "; Path=/; HttpOnly; SameSite=Strict" + secureFlag(ctx));

@@ -14,7 +14,18 @@ public enum Role implements RouteRole {
     /** Reads hub.review and audit.access; no evidence, no decisions. */
     AUDITOR,
     /** Reads the labels; nothing else. */
-    DATA_SCIENTIST;
+    DATA_SCIENTIST,
+    /** Not a hub role: reads every lake table through the SQL endpoint ({@code serve}), read only. */
+    ANALYST,
+    /** Not a hub role: reads only the neighbourhood aggregates as published, through the SQL endpoint. */
+    BI;
+
+    /** The roles that log in to the hub (contract section 7); the others are the SQL endpoint's. */
+    public static final java.util.List<Role> HUB = java.util.List.of(REVIEWER, COORDINATOR, AUDITOR, DATA_SCIENTIST);
+
+    public boolean inHub() {
+        return HUB.contains(this);
+    }
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

@@ -148,11 +148,7 @@ public final class CatalogueRunner {
     }
 
     static String firstLine(String message) {
-        if (message == null) {
-            return "SQL error";
-        }
-        String line = message.lines().findFirst().orElse(message).strip();
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+        return nl.buurtsignaal.lake.Query.firstLine(message);
     }
 
     /**

@@ -233,15 +233,42 @@ public final class Lake {
         List<String> tables = tables();
         tables.forEach(this::register);
         if (tables.contains(Tables.BUURT_INDICATOR)) {
-            // The trend of every indicator against the previous as_of in the lake; a view, so it
-            // is always current and costs nothing to keep.
-            spark.sql("CREATE OR REPLACE VIEW gold.buurt_indicator_trend AS "
+            createTrendView();
+        }
+        return tables;
+    }
+
+    private void createTrendView() {
+        // The trend of every indicator against the previous as_of in the lake; a view, so it
+        // is always current and costs nothing to keep.
+        spark.sql("CREATE OR REPLACE VIEW " + Tables.BUURT_INDICATOR_TREND + " AS "
                     + "SELECT as_of, buurt_code, theme, indicator_id, numerator, denominator, value, "
                     + "lag(as_of) OVER w AS previous_as_of, lag(value) OVER w AS previous_value, "
                     + "value - lag(value) OVER w AS change "
-                    + "FROM gold.buurt_indicator WINDOW w AS (PARTITION BY buurt_code, indicator_id ORDER BY as_of)");
+                + "FROM gold.buurt_indicator WINDOW w AS (PARTITION BY buurt_code, indicator_id ORDER BY as_of)");
+    }
+
+    /**
+     * Registers the lake's tables among {@code names} (as a {@link Query} names them) and nothing
+     * else: registering reads a table's Delta log, which costs seconds on a lake of many tables.
+     * Names that are not the lake's are left for Spark to report.
+     *
+     * @return the tables registered
+     */
+    public List<String> registerNamed(java.util.Collection<String> names) {
+        List<String> wanted = new ArrayList<>();
+        for (String name : names) {
+            String table = name.equals(Tables.BUURT_INDICATOR_TREND) ? Tables.BUURT_INDICATOR : name;
+            String[] parts = table.split("\\.");
+            if (parts.length == 2 && SCHEMAS.contains(parts[0]) && exists(table) && !wanted.contains(table)) {
+                wanted.add(table);
+            }
         }
-        return tables;
+        wanted.forEach(this::register);
+        if (names.contains(Tables.BUURT_INDICATOR_TREND) && wanted.contains(Tables.BUURT_INDICATOR)) {
+            createTrendView();
+        }
+        return wanted;
     }
 
     /**

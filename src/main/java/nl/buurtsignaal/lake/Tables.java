@@ -13,6 +13,8 @@ public final class Tables {
     public static final String SIGNAL = "gold.signal";
     public static final String BUURT_INDICATOR = "gold.buurt_indicator";
     public static final String BUURT_SCORE = "gold.buurt_score";
+    /** A view over gold.buurt_indicator: each value against the previous as_of in the lake. */
+    public static final String BUURT_INDICATOR_TREND = "gold.buurt_indicator_trend";
     public static final String SIGNAL_PRIORITY = "gold.signal_priority";
     public static final String BUURT_EXPECTED = "gold.buurt_expected";
 

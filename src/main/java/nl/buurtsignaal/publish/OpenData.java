@@ -1,6 +1,5 @@
 package nl.buurtsignaal.publish;
 
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -18,27 +17,34 @@ public final class OpenData {
     private OpenData() {
     }
 
-    /** Rounds a count to the nearest multiple of 5 (CBS afronding). */
-    public static Column roundedTo5(Column count) {
-        return round(count.divide(5.0)).multiply(5).cast("long");
+    /**
+     * The published columns, as SQL over the indicators ({@code i}) joined to the neighbourhoods
+     * ({@code b}): the one definition of what is published, used by the export and by the SQL
+     * endpoint's view alike.
+     */
+    private static String[] columns(long minDenominator) {
+        String suppressed = nl.buurtsignaal.scoring.Scoring.suppressedSql(minDenominator)
+                .replace("denominator", "i.denominator").replace("numerator", "i.numerator");
+        return new String[]{"i.as_of", "b.gemeente_code", "b.gemeente_name", "b.wijk_code", "b.wijk_name",
+                "i.buurt_code", "b.buurt_name", "i.theme", "i.indicator_id",
+                "CASE WHEN " + suppressed + " THEN CAST(NULL AS BIGINT) ELSE CAST(round(i.numerator / 5.0D) * 5 AS BIGINT) END AS numerator",
+                "CASE WHEN i.denominator < " + minDenominator + " THEN CAST(NULL AS BIGINT) ELSE CAST(round(i.denominator / 5.0D) * 5 AS BIGINT) END AS denominator",
+                "CASE WHEN " + suppressed + " THEN CAST(NULL AS DOUBLE) ELSE round(i.value, 1) END AS value",
+                suppressed + " AS suppressed"};
     }
 
-    /** One row per neighbourhood and indicator of as_of, with names, suppressed and rounded. */
+    /** One row per neighbourhood and indicator of as_of (of every as_of when null), with names, suppressed and rounded. */
     public static Dataset<Row> export(Dataset<Row> indicators, Dataset<Row> buurten, LocalDate asOf, long minDenominator) {
-        Dataset<Row> rows = indicators.filter(nl.buurtsignaal.lake.Lake.isAsOf(asOf));
-        Column suppressed = nl.buurtsignaal.scoring.Scoring.isSuppressed(minDenominator);
-        return rows.join(buurten, rows.col("buurt_code").equalTo(buurten.col("buurt_code")), "left")
-                .select(
-                        rows.col("as_of"),
-                        buurten.col("gemeente_code"), buurten.col("gemeente_name"),
-                        buurten.col("wijk_code"), buurten.col("wijk_name"),
-                        rows.col("buurt_code"), buurten.col("buurt_name"),
-                        rows.col("theme"), rows.col("indicator_id"),
-                        when(suppressed, lit(null).cast("long")).otherwise(roundedTo5(rows.col("numerator"))).as("numerator"),
-                        when(rows.col("denominator").lt(minDenominator), lit(null).cast("long"))
-                                .otherwise(roundedTo5(rows.col("denominator"))).as("denominator"),
-                        when(suppressed, lit(null).cast("double")).otherwise(round(rows.col("value"), 1)).as("value"),
-                        suppressed.as("suppressed"))
-                .orderBy("buurt_code", "indicator_id");
+        Dataset<Row> rows = (asOf == null ? indicators : indicators.filter(nl.buurtsignaal.lake.Lake.isAsOf(asOf))).as("i");
+        Dataset<Row> b = buurten.as("b");
+        return rows.join(b, col("i.buurt_code").equalTo(col("b.buurt_code")), "left")
+                .selectExpr(columns(minDenominator))
+                .orderBy("as_of", "buurt_code", "indicator_id");
+    }
+
+    /** The same rows as {@link #export} of every as_of, as a query over the registered tables (for a view). */
+    public static String exportSql(long minDenominator) {
+        return "SELECT " + String.join(", ", columns(minDenominator)) + " FROM " + nl.buurtsignaal.lake.Tables.BUURT_INDICATOR
+                + " i LEFT JOIN " + nl.buurtsignaal.lake.Tables.SILVER_BUURT + " b ON i.buurt_code = b.buurt_code";
     }
 }

@@ -112,7 +112,12 @@ public final class Scoring {
      * denominator is below the minimum or its numerator is between 1 and 4.
      */
     public static Column isSuppressed(long minDenominator) {
-        return col("denominator").lt(minDenominator).or(col("numerator").between(1, 4));
+        return expr(suppressedSql(minDenominator));
+    }
+
+    /** {@link #isSuppressed} in SQL, over columns named denominator and numerator. */
+    public static String suppressedSql(long minDenominator) {
+        return "(denominator < " + minDenominator + " OR numerator BETWEEN 1 AND 4)";
     }
 
     /** gold.buurt_score from gold.buurt_indicator rows of one as_of. */

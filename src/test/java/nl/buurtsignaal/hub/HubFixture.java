@@ -23,7 +23,7 @@ import java.util.List;
 public final class HubFixture {
     public static final String PASSWORD = "correct horse battery";
     public static final List<String> USERS = List.of("rita:reviewer", "ruud:reviewer", "cora:coordinator", "coen:coordinator",
-            "aud:auditor", "dana:data_scientist", "tina:data_scientist");
+            "aud:auditor", "dana:data_scientist", "tina:data_scientist", "ana:analyst", "bia:bi");
 
     private HubFixture() {
     }

@@ -81,7 +81,7 @@ class HubTest extends SparkTestBase {
     record Route(String method, String path, Set<Role> allowed) {
     }
 
-    static final Set<Role> EVERYONE = Set.of(Role.values());
+    static final Set<Role> EVERYONE = Set.copyOf(Role.HUB);
     static final Set<Role> READERS = Set.of(Role.REVIEWER, Role.COORDINATOR);
     static final List<Route> ROUTES = List.of(
             new Route("GET", "/api/me", EVERYONE),
@@ -196,6 +196,17 @@ class HubTest extends SparkTestBase {
             pool.shutdownNow();
         }
         assertEquals(1L, lake.read(Tables.HUB_REVIEW).filter("signal_id = '" + s + "'").count(), "exactly one event");
+    }
+
+    @Test
+    void theSqlEndpointsRolesDoNotLogInToTheHub() {
+        for (String user : List.of("ana", "bia")) {
+            HubFixture.Client c = new HubFixture.Client(hub.port());
+            HttpResponse<String> r = c.login(user, HubFixture.PASSWORD);
+            assertEquals(403, r.statusCode(), user);
+            assertTrue(r.body().contains("SQL endpoint"), r.body());
+            assertEquals(401, c.get("/api/me").statusCode(), "no session was started for " + user);
+        }
     }
 
     @Test
