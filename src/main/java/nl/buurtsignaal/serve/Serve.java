@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Serve implements AutoCloseable {
     private final Lake lake;
+    private final EngineConfig config;
     private final HubUsers users;
     private final long minDenominator;
     private final AccessLog access;
@@ -51,6 +52,7 @@ public final class Serve implements AutoCloseable {
 
     public Serve(Lake lake, EngineConfig config, HubUsers users) {
         this.lake = lake;
+        this.config = config;
         this.users = users;
         this.minDenominator = (long) config.number("publication.min_denominator", 50);
         this.access = new AccessLog(lake, journalOf(lake), "serve");
@@ -63,6 +65,7 @@ public final class Serve implements AutoCloseable {
 
     /** Registers the lake's tables, opens the access journal and starts listening. */
     public Serve start(String host, int port, Progress progress) {
+        config.map("serve.spark").forEach(lake.spark().conf()::set);
         progress.info("registering the lake's tables");
         int tables = lake.registerAll().size();
         publishedViews(Access.PUBLISHED_TABLES);
