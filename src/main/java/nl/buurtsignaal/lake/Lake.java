@@ -276,6 +276,13 @@ public final class Lake {
      * name registered earlier for another lake (tests, the demo) is pointed at this lake.
      */
     public void register(String table) {
+        // one registration at a time in this JVM: serve's requests come in on several threads
+        synchronized (REGISTERED) {
+            registerAlone(table);
+        }
+    }
+
+    private void registerAlone(String table) {
         String location = location(table);
         String known = REGISTERED.get(table);
         if (location.equals(known) && spark.catalog().tableExists(table)) {

@@ -47,6 +47,8 @@ public final class Serve implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** The session's values of the settings serve.spark changes, put back when it stops. */
+    private final Map<String, java.util.Optional<String>> sessionValues = new java.util.LinkedHashMap<>();
     private BufferAllocator allocator;
     private FlightServer server;
 
@@ -65,7 +67,10 @@ public final class Serve implements AutoCloseable {
 
     /** Registers the lake's tables, opens the access journal and starts listening. */
     public Serve start(String host, int port, Progress progress) {
-        config.map("serve.spark").forEach(lake.spark().conf()::set);
+        config.map("serve.spark").forEach((key, value) -> {
+            sessionValues.put(key, java.util.Optional.ofNullable(lake.spark().conf().get(key, null)));
+            lake.spark().conf().set(key, value);
+        });
         progress.info("registering the lake's tables");
         int tables = lake.registerAll().size();
         publishedViews(Access.PUBLISHED_TABLES);
@@ -177,5 +182,12 @@ public final class Serve implements AutoCloseable {
         if (allocator != null) {
             allocator.close();
         }
+        sessionValues.forEach((key, value) -> {
+            if (value.isPresent()) {
+                lake.spark().conf().set(key, value.get());
+            } else {
+                lake.spark().conf().unset(key);
+            }
+        });
     }
 }
