@@ -71,6 +71,32 @@ class ContractExampleTest extends SparkTestBase {
     }
 
     @Test
+    @Order(2)
+    void theDeltaLogKeepsStatisticsOfAsOfAloneNoPseudonym() throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        int files = 0;
+        try (var logs = java.nio.file.Files.walk(lakeDir)) {
+            for (Path log : logs.filter(p -> p.getParent().getFileName().toString().equals("_delta_log")
+                    && p.getFileName().toString().endsWith(".json")).toList()) {
+                for (String line : java.nio.file.Files.readAllLines(log)) {
+                    var add = json.readTree(line).path("add");
+                    if (add.has("stats")) {
+                        files++;
+                        var stats = json.readTree(add.get("stats").asText());
+                        for (String kind : List.of("minValues", "maxValues", "nullCount")) {
+                            java.util.Iterator<String> columns = stats.path(kind).fieldNames();
+                            while (columns.hasNext()) {
+                                assertEquals("as_of", columns.next(), log + " keeps " + kind + " of another column");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(files > 20, "data files with statistics: " + files);
+    }
+
+    @Test
     @Order(3)
     void theBenchsDuckDbPeerComputesTheSameRows() {
         nl.buurtsignaal.bench.Bench.Check check = nl.buurtsignaal.bench.Bench.crossCheck(lake(lakeDir), config(),
