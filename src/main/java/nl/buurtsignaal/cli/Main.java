@@ -96,7 +96,7 @@ public final class Main implements Callable<Integer> {
 
     /** Nine digits in a row, the shape of a BSN, masked wherever the engine prints a foreign message. */
     public static String masked(String text) {
-        return text.replaceAll("(?<![0-9])[0-9]{9}(?![0-9])", "[9 digits]");
+        return nl.buurtsignaal.base.BsnMask.masked(text);
     }
 
     /** Delta's optimistic concurrency refused a commit because another writer committed first. */

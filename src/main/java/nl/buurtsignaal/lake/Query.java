@@ -119,12 +119,16 @@ public final class Query {
         }
     }
 
-    /** The first line of an error message (Spark adds the query and its context below it), at most 300 characters. */
+    /**
+     * The first line of an error message (Spark adds the query and its context below it), at most
+     * 300 characters, a BSN-shaped number in it masked (Spark quotes the token it stopped at).
+     */
     public static String firstLine(String message) {
         if (message == null) {
             return "SQL error";
         }
-        String line = message.lines().findFirst().orElse(message).strip();
+        // the first line that says something: Spark's parse errors begin with an empty one
+        String line = nl.buurtsignaal.base.BsnMask.masked(message.lines().filter(l -> !l.isBlank()).findFirst().orElse("SQL error").strip());
         return line.length() > 300 ? line.substring(0, 300) + "…" : line;
     }
 }

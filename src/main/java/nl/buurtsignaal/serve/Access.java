@@ -6,7 +6,6 @@ import nl.buurtsignaal.lake.Tables;
 
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * What each role may run through the SQL endpoint. Every statement is read only. An analyst reads
@@ -26,9 +25,6 @@ public final class Access {
 
     /** Functions that call into the JVM (System.exit, reading properties) are no query's business. */
     private static final Set<String> REFUSED_FUNCTIONS = Set.of("reflect", "java_method", "try_reflect");
-
-    /** A digit run as long as a BSN (or a BSN without its leading zero): kept out of the access log. */
-    private static final Pattern NUMBER_LIKE_A_BSN = Pattern.compile("(?<![0-9])[0-9]{8,9}(?![0-9])");
 
     private Access() {
     }
@@ -67,9 +63,9 @@ public final class Access {
         };
     }
 
-    /** A query as the access log keeps it: numbers as long as a BSN masked, at most 2,000 characters. */
+    /** A query as the access log keeps it: numbers shaped like a BSN masked, at most 2,000 characters. */
     public static String logged(String sql) {
-        String masked = NUMBER_LIKE_A_BSN.matcher(sql.strip()).replaceAll("#########");
+        String masked = nl.buurtsignaal.base.BsnMask.masked(sql.strip());
         return masked.length() > 2000 ? masked.substring(0, 2000) + "…" : masked;
     }
 }

@@ -68,7 +68,11 @@ class QueryTest extends SparkTestBase {
     @Test
     void aQueryThatDoesNotParseIsAUsageErrorInOneLine() {
         UsageException e = assertThrows(UsageException.class, () -> parse("SELEC * FROM gold.signal"));
-        assertTrue(e.getMessage().startsWith("query error: "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("query error: ") && e.getMessage().contains("SELEC"), "names the cause: " + e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        // Spark quotes the token it stopped at: a BSN typed there does not reach the message
+        UsageException bsn = assertThrows(UsageException.class, () -> parse("SELECT * FROM gold.signal WHERE 123456782 123456782"));
+        assertFalse(bsn.getMessage().contains("123456782"), bsn.getMessage());
+        assertTrue(bsn.getMessage().contains("[9 digits]"), "Spark's message named the token: " + bsn.getMessage());
     }
 }
