@@ -64,7 +64,10 @@ class Lake:
         self.settings = list(settings)
         overrides = ArrayList()
         warehouse = os.path.join(HOME, "target", "notebooks", "spark-warehouse")
+        # a heartbeat a minute, not every ten seconds: in one JVM it reports nothing anyone reads,
+        # and Delta's statistics accumulator can race with it and print a harmless stack trace
         for s in ["spark_master=local[2]", "spark.spark.sql.shuffle.partitions=2",
+                  "spark.spark.executor.heartbeatInterval=60s",
                   "spark.spark.sql.warehouse.dir=" + warehouse] + self.settings:
             overrides.add(s)
         self.config = EngineConfig.load(Path.of(os.path.join(HOME, "conf")), None, overrides)

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Date;
@@ -36,28 +35,23 @@ import static org.junit.jupiter.api.Assertions.*;
  * recovers the pattern, the audit flags the wijk, promotion needs four eyes and a recorded reason,
  * the production model's scores are explained exactly, a registered version is reproduced from
  * its Delta versions after new deliveries landed, features are point-in-time, and the expected
- * care stacking adds up.
+ * care stacking adds up. The city is {@link GeneratedCity}'s, which ReportIT draws its report from.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ModelsIT extends SparkTestBase {
-    static final LocalDate AS_OF = LocalDate.of(2026, 10, 31);
+    static final LocalDate AS_OF = GeneratedCity.AS_OF;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path work;
     static Path landing;
     static Path lakeDir;
     static Path key;
 
     @BeforeAll
     static void city() {
-        landing = work.resolve("landing");
-        lakeDir = work.resolve("lake");
-        assertEquals(0, cli("generate", "--out", landing.toString(), "--persons", "15000", "--seed", "5",
-                "--as-of", AS_OF.toString(), "--plants", "1", "--all-parquet"));
-        key = landing.resolve("_key.txt");
-        assertEquals(0, cli("ingest", "--landing", landing.toString(), "--lake", lakeDir.toString(), "--key-file", key.toString()));
-        assertEquals(0, cli("run", "--lake", lakeDir.toString(), "--as-of", AS_OF.toString()));
+        GeneratedCity city = GeneratedCity.get();
+        landing = city.landing;
+        lakeDir = city.lake;
+        key = city.key;
     }
 
     private static JsonNode version(int v, String field) throws Exception {
@@ -92,7 +86,7 @@ class ModelsIT extends SparkTestBase {
         JsonNode c = version(1, "params").path("explanation").path("coefficients_per_sd");
         assertTrue(c.path("cash_company_transfers_36m").asDouble() > 0, c.toString());
         assertTrue(c.path("m2_per_resident").asDouble() < 0, "less room per resident, more violations: " + c);
-        Row row = lake(lakeDir).read("ml.model").filter("version = 1").first();
+        Row row = lake(lakeDir).read("ml.model").filter("name = 'signal_priority' AND version = 1").first();
         assertEquals("candidate", row.getAs("status"));
         assertEquals("data-scientist", row.getAs("trained_by"));
         JsonNode trainedOn = JSON.readTree(row.<String>getAs("trained_on"));
@@ -127,7 +121,7 @@ class ModelsIT extends SparkTestBase {
                 "a flagged audit needs --accept-flag");
         assertEquals(0, asUser("lead", "model", "promote", "--lake", lake, "--model", "signal_priority", "--version", "1",
                 "--accept-flag", "student housing explains the wijk; reviewers told"));
-        Row row = lake(lakeDir).read("ml.model").filter("version = 1").first();
+        Row row = lake(lakeDir).read("ml.model").filter("name = 'signal_priority' AND version = 1").first();
         assertEquals("production", row.getAs("status"));
         assertEquals("lead", row.getAs("promoted_by"));
         assertEquals("student housing explains the wijk; reviewers told", row.getAs("accepted_flag"));

@@ -335,9 +335,14 @@ class RuleEdgesTest extends SparkTestBase {
         String id = row.getAs("signal_id");
         String method = lake.read("gold.buurt_score").first().getAs("method_version");
 
-        // An analyst raises a threshold in the configuration and runs again, without rebuilding.
-        new Pipeline(lake, config("catalogue.U-ADDR-OVERCROWDED.max_m2_per_resident=13"), Progress.silent())
-                .run(LocalDate.of(2026, 10, 31));
+        // An analyst raises a threshold in the configuration and runs again, without rebuilding: the
+        // catalogue and the scores are recomputed, silver (bronze and conforming's settings) is kept.
+        var raised = config("catalogue.U-ADDR-OVERCROWDED.max_m2_per_resident=13");
+        var catalogue = nl.buurtsignaal.config.Catalogue.load(raised);
+        String recomputed = new Pipeline(lake, raised, Progress.silent()).run(LocalDate.of(2026, 10, 31)).recomputed();
+        assertEquals("0/" + nl.buurtsignaal.conform.Conform.INPUTS.size() + " silver tables, " + catalogue.rules().size() + "/"
+                + catalogue.rules().size() + " rules, " + catalogue.indicators().size() + "/" + catalogue.indicators().size()
+                + " indicators", recomputed);
         assertEquals(1, lake.read("gold.signal").filter("signal_id = '" + id + "'").count(),
                 "the same rule, subject and as_of keep their id, once");
         assertTrue(rows(lake.read("gold.signal").select("rule_id", "subject_id"))

@@ -21,7 +21,8 @@ import static org.apache.spark.sql.functions.lit;
 /**
  * What a run for one as_of was computed from: for every silver table and catalogue entry, the
  * Delta versions of the bronze tables it reads and the fingerprint of the method (catalogue,
- * parameters, scoring, reference, engine version), in {@code audit.computed}. A later run for the
+ * parameters, scoring, reference, engine version; for a silver table only the settings conforming
+ * reads and the engine version), in {@code audit.computed}. A later run for the
  * same as_of recomputes only the items whose bronze inputs have a new version since (a delivery,
  * an erasure, a retention purge) or whose method changed, and keeps the rest: a monthly care
  * delivery recomputes the care tables and indicators, not the whole catalogue. Everything a run
@@ -44,6 +45,7 @@ public final class Incremental {
     private final boolean full;
     private final Map<String, Long> versions;
     private final Map<String, Row> previous = new HashMap<>();
+    private final Map<String, String> own = new HashMap<>();
 
     private Incremental(Lake lake, LocalDate asOf, String fingerprint, boolean full, Collection<String> bronzeTables) {
         this.lake = lake;
@@ -64,10 +66,24 @@ public final class Incremental {
         return new Incremental(lake, asOf, fingerprint, full, bronzeTables);
     }
 
+    /**
+     * Items whose results depend on less than the whole method take a fingerprint of their own: the
+     * silver tables are computed from bronze and a few settings, so a changed rule threshold
+     * recomputes the catalogue and keeps silver.
+     */
+    public Incremental fingerprint(Collection<String> items, String itemFingerprint) {
+        items.forEach(item -> own.put(item, itemFingerprint));
+        return this;
+    }
+
+    private String fingerprintOf(String item) {
+        return own.getOrDefault(item, fingerprint);
+    }
+
     /** Whether {@code item} was computed for this as_of, by this method, from the bronze versions of now. */
     public boolean isCurrent(String item, Collection<String> inputs) {
         Row before = previous.get(item);
-        if (full || before == null || !fingerprint.equals(before.getString(before.fieldIndex("fingerprint")))) {
+        if (full || before == null || !fingerprintOf(item).equals(before.getString(before.fieldIndex("fingerprint")))) {
             return false;
         }
         Map<String, Long> used = before.getJavaMap(before.fieldIndex("inputs"));
@@ -95,7 +111,7 @@ public final class Incremental {
             item.getValue().forEach(input -> used.put(input, versions.get(input)));
             boolean kept = isCurrent(item.getKey(), item.getValue());
             String by = kept ? computedBy(item.getKey()) : runId;
-            rows.add(RowFactory.create(java.sql.Date.valueOf(asOf), item.getKey(), fingerprint,
+            rows.add(RowFactory.create(java.sql.Date.valueOf(asOf), item.getKey(), fingerprintOf(item.getKey()),
                     used, by, now));
         }
         lake.replaceAsOf(TABLE, asOf, lake.spark().createDataFrame(rows, SCHEMA).coalesce(1));

@@ -12,32 +12,56 @@ public final class SparkSessions {
     private SparkSessions() {
     }
 
+    /**
+     * The JVM's session with the engine's settings: made once; a later call (a test, a notebook
+     * opening a second lake) gets the same session, with the settings that changed applied as
+     * Spark's builder applies them.
+     */
     public static SparkSession getOrCreate(EngineConfig config) {
-        SparkSession.Builder builder = SparkSession.builder()
-                .appName("buurtsignaal")
-                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+        settings.put("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
         // spark-submit sets spark.master itself; locally the configured master (local[*]) applies.
         String master = System.getProperty("spark.master");
-        if (master == null) {
+        boolean submitted = master != null;
+        if (!submitted) {
             master = config.string("spark_master", "local[*]");
-            builder.master(master);
         }
         if (master.startsWith("local")) {
             // In one JVM, local files without a chmod or readlink process per file (see LocalFiles).
-            builder.config("spark.hadoop.fs.file.impl", LocalFiles.FileSystem.class.getName())
-                    .config("spark.hadoop.fs.AbstractFileSystem.file.impl", LocalFiles.Fs.class.getName());
+            settings.put("spark.hadoop.fs.file.impl", LocalFiles.FileSystem.class.getName());
+            settings.put("spark.hadoop.fs.AbstractFileSystem.file.impl", LocalFiles.Fs.class.getName());
         }
-        boolean submitted = System.getProperty("spark.master") != null;
         for (Map.Entry<String, String> setting : config.map("spark").entrySet()) {
             // spark-submit hands its settings to the driver as system properties: those win.
             if (!submitted || System.getProperty(setting.getKey()) == null) {
-                builder.config(setting.getKey(), setting.getValue());
+                settings.put(setting.getKey(), setting.getValue());
             }
         }
         if (master.startsWith("local")) {
-            config.map("spark_local").forEach(builder::config);
+            settings.putAll(config.map("spark_local"));
         }
+        if (!submitted) {
+            settings.put("spark.master", master);
+        }
+        settings.put("spark.app.name", "buurtsignaal");
+        // On a session that exists, the builder applies what it is given and warns of the settings
+        // that cannot change any more (static SQL settings such as the warehouse, the context's
+        // own such as the master): give it only the others, and only where they differ.
+        scala.Option<SparkSession> existing = SparkSession.getDefaultSession();
+        if (existing.isDefined() && !existing.get().sparkContext().isStopped()) {
+            org.apache.spark.sql.RuntimeConfig current = existing.get().conf();
+            org.apache.spark.SparkConf context = existing.get().sparkContext().getConf();
+            settings.entrySet().removeIf(setting -> {
+                String key = setting.getKey();
+                scala.Option<String> value = current.getOption(key);
+                boolean fixed = org.apache.spark.sql.internal.SQLConf.isStaticConfigKey(key)
+                        || (!key.startsWith("spark.sql.") && !key.startsWith("spark.databricks.") && context.contains(key));
+                return fixed || (value.isDefined() && value.get().equals(setting.getValue()));
+            });
+        }
+        SparkSession.Builder builder = SparkSession.builder();
+        settings.forEach(builder::config);
         return builder.getOrCreate();
     }
 

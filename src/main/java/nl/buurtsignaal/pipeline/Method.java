@@ -33,7 +33,21 @@ public final class Method {
         } catch (IOException e) {
             throw new UsageException("neighbourhood reference not readable: " + reference);
         }
+        return methodVersion + "|" + referenceHash.substring(0, 12) + "|" + engineVersion();
+    }
+
+    /**
+     * What the silver tables are computed with besides bronze: the settings conforming reads (risk
+     * branches, the provisions' laws) and the engine's version. The catalogue, the scoring and the
+     * reference are not among them: a changed threshold keeps silver.
+     */
+    static String silverFingerprint(EngineConfig config) {
+        return "s-" + Hashing.sha256(config.node("risk_branches") + "|" + config.node("provisions")).substring(0, 12)
+                + "|" + engineVersion();
+    }
+
+    private static String engineVersion() {
         String engine = Method.class.getPackage().getImplementationVersion();
-        return methodVersion + "|" + referenceHash.substring(0, 12) + "|" + (engine == null ? "development" : engine);
+        return engine == null ? "development" : engine;
     }
 }

@@ -108,7 +108,8 @@ public final class Pipeline {
         Map<String, Collection<String>> inputs = new LinkedHashMap<>(Conform.INPUTS);
         catalogue.entries().forEach(entry -> inputs.put(entry.id(), runner.inputsOf(entry, asOf)));
         Incremental state = Incremental.load(lake, asOf, Method.fingerprint(methodVersion, config), full,
-                Conform.SOURCES.stream().map(Tables::bronze).toList());
+                Conform.SOURCES.stream().map(Tables::bronze).toList())
+                .fingerprint(Conform.INPUTS.keySet(), Method.silverFingerprint(config));
         Map<String, Dataset<Row>> staleSilver = new LinkedHashMap<>(silverPlan);
         staleSilver.keySet().removeIf(table -> state.isCurrent(table, inputs.get(table)));
         List<CatalogueEntry> staleRules = stale(catalogue.rules(), state, inputs);
