@@ -180,8 +180,8 @@ class ContractExampleTest extends SparkTestBase {
 
         Map<String, TreeSet<String>> kept = gold(lake(lakeDir));
 
-        // the same lake, everything recomputed from the same bronze tables (ProcessesIT compares the
-        // large-input profile, compiled queries without held tables, with the small one used here)
+        // the same lake, everything recomputed from the same bronze tables (RuleEdgesTest runs its
+        // edges with the large-input profile, compiled queries without held tables)
         String full = stderrOf(() -> assertEquals(0, cli("run", "--lake", lakeDir.toString(), "--as-of", AS_OF, "--full")));
         assertTrue(full.contains(recomputed(ALL, ALL, ALL)), full);
         Map<String, TreeSet<String>> recomputed = gold(lake(lakeDir));
