@@ -27,6 +27,12 @@ public final class Conform {
     /** The sources of contract section 2, in their ingest order. */
     public static final List<String> SOURCES = Tables.SOURCES;
 
+    /**
+     * The settings of conf/ that conforming reads, besides bronze: what the silver tables' own
+     * fingerprint is made of (a changed rule threshold keeps silver). Read nothing else here.
+     */
+    public static final List<String> SETTINGS = List.of("risk_branches", "provisions");
+
     /** The bronze tables each silver table is built from (a test checks this against the plans). */
     public static final Map<String, List<String>> INPUTS = inputs();
 

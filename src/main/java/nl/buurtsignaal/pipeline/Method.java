@@ -42,8 +42,9 @@ public final class Method {
      * reference are not among them: a changed threshold keeps silver.
      */
     static String silverFingerprint(EngineConfig config) {
-        return "s-" + Hashing.sha256(config.node("risk_branches") + "|" + config.node("provisions")).substring(0, 12)
-                + "|" + engineVersion();
+        StringBuilder basis = new StringBuilder();
+        nl.buurtsignaal.conform.Conform.SETTINGS.forEach(setting -> basis.append(config.node(setting)).append('|'));
+        return "s-" + Hashing.sha256(basis.toString()).substring(0, 12) + "|" + engineVersion();
     }
 
     private static String engineVersion() {

@@ -63,9 +63,9 @@ public final class Access {
         };
     }
 
-    /** A query as the access log keeps it: numbers shaped like a BSN masked, at most 2,000 characters. */
+    /** A query as the access log keeps it: numbers of eight or nine digits (a BSN, one without its leading zero) masked, at most 2,000 characters. */
     public static String logged(String sql) {
-        String masked = nl.buurtsignaal.base.BsnMask.masked(sql.strip());
+        String masked = nl.buurtsignaal.base.BsnMask.maskedInQuery(sql.strip());
         return masked.length() > 2000 ? masked.substring(0, 2000) + "…" : masked;
     }
 }
