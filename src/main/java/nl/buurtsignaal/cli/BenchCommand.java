@@ -194,7 +194,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         FileTrees.deleteRecursively(landing);
         Files.createDirectories(landing);
-        GenerateCommand.writeCity(new CityGenerator.Options(landing, persons, seed, asOf, false, 1_000_000, 3), config, progress);
+        GenerateCommand.writeCity(new CityGenerator.Options(landing, persons, seed, asOf, false, 1_000_000, 3), List.of(), config,
+                progress);
         return landing;
     }
 

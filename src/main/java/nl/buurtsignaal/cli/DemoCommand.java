@@ -128,6 +128,10 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  bin/buurtsignaal sql --lake " + lakeDir + " \"SELECT rule_id, subject_id, evidence FROM gold.signal LIMIT 5\"");
         out.println("  bin/buurtsignaal sql --lake " + lakeDir + " \"SELECT * FROM gold.buurt_score WHERE flagged\"");
         out.println("Tables: bronze.<source>, silver.*, gold.signal, gold.buurt_indicator, gold.buurt_score, audit.delivery, quarantine.row");
+        out.println();
+        out.println("Write the council's neighbourhood report (one HTML file per gemeente, maps included):");
+        out.println("  bin/buurtsignaal report --lake " + lakeDir + " --as-of " + asOf + " --out "
+                + lakeDir.resolveSibling("demo-report"));
     }
 
 

@@ -24,7 +24,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -59,6 +61,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--conf", paramLabel = "FILE", description = "A YAML file whose settings override conf/buurtsignaal.yaml.")
     Path conf;
 
+    @Option(names = "--gemeente", split = ",", paramLabel = "CODE",
+            description = "Only these gemeenten of the reference (GM0534,GM1525); default all of them.")
+    List<String> gemeenten = List.of();
+
     @Override
     public Integer call() throws IOException {
         if (persons < 100) {
@@ -74,29 +80,45 @@ final class GenerateCommand implements Callable<Integer> {
                 }
             }
         }
-        Files.createDirectories(out);
+        gemeenten = gemeenten.stream().map(g -> g.trim().toUpperCase(java.util.Locale.ROOT)).toList();
+        for (String gemeente : gemeenten) {
+            if (!gemeente.matches("GM\\d{4}")) {
+                throw new UsageException("--gemeente takes CBS codes such as GM0534, not " + gemeente);
+            }
+        }
         EngineConfig config = EngineConfig.load(EngineConfig.defaultConfDir(), conf, List.of());
         Progress progress = Progress.stderr("generate");
         CityGenerator.Summary summary = writeCity(new CityGenerator.Options(out, persons, seed, asOf, allParquet,
-                rowsPerFile, plants), config, progress);
+                rowsPerFile, plants), gemeenten, config, progress);
         progress.info("wrote " + summary.rows() + " rows, " + summary.plantedCases() + " planted cases, to " + out);
         return Main.OK;
     }
 
-    /** Writes the city, its synthetic key and its {@value #INFO_FILE} into an empty folder. */
-    static CityGenerator.Summary writeCity(CityGenerator.Options options, EngineConfig config, Progress progress)
-            throws IOException {
+    /**
+     * Writes the city, its synthetic key and its {@value #INFO_FILE} into an empty folder; its
+     * neighbourhoods are those of the reference in the given gemeenten (all when none are given).
+     */
+    static CityGenerator.Summary writeCity(CityGenerator.Options options, List<String> gemeenten, EngineConfig config,
+                                           Progress progress) throws IOException {
+        List<CityGenerator.Buurt> buurten = readBuurten(config.path("reference_buurten", "reference/buurten.csv"),
+                options.seed(), gemeenten);
+        Files.createDirectories(options.out());
         Path keyFile = options.out().resolve(KEY_FILE);
         writeSyntheticKey(keyFile, options.seed());
         KeyFile keys = KeyFile.read(keyFile);
-        CityGenerator generator = new CityGenerator(options,
-                readBuurten(config.path("reference_buurten", "reference/buurten.csv"), options.seed()),
-                nl.buurtsignaal.config.Catalogue.load(config), keys.currentPseudonymiser(), keys.currentKeyId(), progress);
+        CityGenerator generator = new CityGenerator(options, buurten, nl.buurtsignaal.config.Catalogue.load(config),
+                keys.currentPseudonymiser(), keys.currentKeyId(), progress);
         CityGenerator.Summary summary = generator.generate();
         ObjectNode info = new ObjectMapper().createObjectNode();
         info.put("as_of", options.asOf().toString());
         info.put("persons", options.persons());
         info.put("seed", options.seed());
+        if (!gemeenten.isEmpty()) {
+            gemeenten.forEach(info.putArray("gemeenten")::add);
+        }
+        if (generator.disparityWijk() != null) {
+            info.put("disparity_wijk", generator.disparityWijk());
+        }
         info.put("key_file", KEY_FILE);
         info.put("note", "Synthetic data made by 'buurtsignaal generate'. The key is derived from the seed: no secret.");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.out().resolve(INFO_FILE).toFile(), info);
@@ -113,11 +135,12 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
 
-    static List<CityGenerator.Buurt> readBuurten(Path file, long seed) throws IOException {
+    static List<CityGenerator.Buurt> readBuurten(Path file, long seed, List<String> gemeenten) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new UsageException("neighbourhood reference not found: " + file);
         }
         List<CityGenerator.Buurt> buurten = new ArrayList<>();
+        Set<String> known = new TreeSet<>();
         SplittableRandom sizes = new SplittableRandom(seed * 31 + 7);
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
@@ -127,9 +150,22 @@ final class GenerateCommand implements Callable<Integer> {
             String line;
             while ((line = in.readLine()) != null) {
                 if (!line.isBlank()) {
-                    // neighbourhood sizes vary a lot: a few large ones, many small ones
-                    buurten.add(new CityGenerator.Buurt(line.split(",", 2)[0], 0.2 + Math.pow(sizes.nextDouble(), 2) * 3));
+                    String code = line.split(",", 2)[0];
+                    String gemeente = "GM" + code.substring(2, 6);
+                    known.add(gemeente);
+                    // neighbourhood sizes vary a lot: a few large ones, many small ones (drawn for every
+                    // neighbourhood, so that a neighbourhood's size does not depend on which gemeenten are asked for)
+                    double weight = 0.2 + Math.pow(sizes.nextDouble(), 2) * 3;
+                    if (gemeenten.isEmpty() || gemeenten.contains(gemeente)) {
+                        buurten.add(new CityGenerator.Buurt(code, weight));
+                    }
                 }
+            }
+        }
+        for (String gemeente : gemeenten) {
+            if (!known.contains(gemeente)) {
+                throw new UsageException("gemeente " + gemeente + " is not in the neighbourhood reference " + file
+                        + " (it has " + String.join(", ", known) + ")");
             }
         }
         return buurten;

@@ -35,7 +35,9 @@ import java.util.SplittableRandom;
  * and at a non-residential address. In one wijk ({@link #DISPARITY_WIJK}) a disparity is planted on
  * purpose: its dwellings are small and crowded (student rooms, say), but there crowding does not
  * raise the chance of a violation, so a model that learns "crowded means violation" selects that
- * wijk more often than its inspections justify, and the fairness audit must say so.
+ * wijk more often than its inspections justify, and the fairness audit must say so. A city
+ * generated without that wijk's gemeente has it in its largest wijk that is not a whole gemeente
+ * instead ({@link #disparityWijk()}), or nowhere when there is none.
  */
 public final class CityGenerator {
     /** A neighbourhood of the reference with its relative size. */
@@ -78,6 +80,7 @@ public final class CityGenerator {
     private final Progress progress;
     private final SplittableRandom random;
     private final double[] cumulative;
+    private final String disparityWijk;
 
     private final long dwellings;
     private final long others;
@@ -110,6 +113,7 @@ public final class CityGenerator {
             running += buurten.get(i).weight() / total;
             cumulative[i] = running;
         }
+        this.disparityWijk = disparityWijkOf(buurten);
         this.dwellings = Math.round(options.persons() / 2.1 * 1.04);
         this.others = Math.max(10, Math.round(dwellings * 0.08));
     }
@@ -320,8 +324,31 @@ public final class CityGenerator {
     }
 
     private boolean inDisparityWijk(long addressIndex) {
-        String code = buurtOf(addressIndex).code();
-        return ("WK" + code.substring(2, 8)).equals(DISPARITY_WIJK);
+        return wijkOf(buurtOf(addressIndex)).equals(disparityWijk);
+    }
+
+    /** The wijk with the planted disparity (see the class comment), or null for none. */
+    public String disparityWijk() {
+        return disparityWijk;
+    }
+
+    private static String wijkOf(Buurt buurt) {
+        return "WK" + buurt.code().substring(2, 8);
+    }
+
+    private static String disparityWijkOf(List<Buurt> buurten) {
+        Map<String, Long> perWijk = new java.util.TreeMap<>();
+        buurten.forEach(b -> perWijk.merge(wijkOf(b), 1L, Long::sum));
+        if (perWijk.containsKey(DISPARITY_WIJK)) {
+            return DISPARITY_WIJK;
+        }
+        // else the largest wijk that is not a whole gemeente (the first in code order among equals)
+        Map<String, Long> wijkenPerGemeente = new java.util.TreeMap<>();
+        perWijk.keySet().forEach(w -> wijkenPerGemeente.merge(w.substring(2, 6), 1L, Long::sum));
+        return perWijk.entrySet().stream().filter(w -> wijkenPerGemeente.get(w.getKey().substring(2, 6)) > 1)
+                .max(Map.Entry.<String, Long>comparingByValue()
+                        .thenComparing(Map.Entry.comparingByKey(java.util.Comparator.reverseOrder())))
+                .map(Map.Entry::getKey).orElse(null);
     }
 
     private int householdSize() {

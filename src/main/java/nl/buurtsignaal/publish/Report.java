@@ -57,10 +57,11 @@ public final class Report {
     private Report() {
     }
 
-    /** The gemeenten of as_of's indicators, by code: the ones a report can be made for. */
+    /** The gemeenten with data on as_of (a denominator above 0), by code: the ones a report can be made for. */
     public static Map<String, String> gemeenten(Lake lake, LocalDate asOf) {
         Map<String, String> out = new TreeMap<>();
-        lake.read(Tables.BUURT_INDICATOR).filter(Lake.isAsOf(asOf)).select("buurt_code").distinct()
+        // a gemeente of the reference without data (every denominator 0) has nothing to report
+        lake.read(Tables.BUURT_INDICATOR).filter(Lake.isAsOf(asOf).and(col("denominator").gt(0))).select("buurt_code").distinct()
                 .join(lake.read(Tables.SILVER_BUURT), "buurt_code").select("gemeente_code", "gemeente_name").distinct()
                 .collectAsList().forEach(r -> out.put(r.getString(0), r.getString(1)));
         return out;
