@@ -104,7 +104,18 @@ public abstract class SparkTestBase {
             System.setOut(capture);
         }
         try {
-            action.run();
+            // Scala's console (Predef.println, which Spark and Delta print with) keeps its own streams
+            if (stderr) {
+                scala.Console.withErr(capture, () -> {
+                    action.run();
+                    return null;
+                });
+            } else {
+                scala.Console.withOut(capture, () -> {
+                    action.run();
+                    return null;
+                });
+            }
         } finally {
             if (stderr) {
                 System.setErr(original);

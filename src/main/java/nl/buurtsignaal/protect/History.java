@@ -26,7 +26,9 @@ final class History {
         }
         try {
             for (String table : tables) {
-                lake.deltaTable(table).vacuum(hours);
+                // Delta prints what VACUUM deleted on the console (Scala's Console.out, standard output
+                // by default); standard output carries results only, so it goes with the progress lines.
+                scala.Console.withOut(System.err, () -> lake.deltaTable(table).vacuum(hours));
             }
         } finally {
             lake.spark().conf().set(check, before);
