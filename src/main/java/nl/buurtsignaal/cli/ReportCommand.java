@@ -64,7 +64,7 @@ final class ReportCommand implements Callable<Integer> {
             List<String> codes = new ArrayList<>();
             if (gemeente != null) {
                 if (!gemeenten.containsKey(gemeente)) {
-                    throw new UsageException("gemeente " + gemeente + " has no indicators for " + asOf + " (the lake has "
+                    throw new UsageException("gemeente " + gemeente + " has no data for " + asOf + " (the lake has data for "
                             + String.join(", ", gemeenten.keySet()) + ")");
                 }
                 codes.add(gemeente);
