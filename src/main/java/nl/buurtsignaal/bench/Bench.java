@@ -62,9 +62,15 @@ public final class Bench {
     }
 
     /** {@code latency}: what a query costs on the lake made (null when not measured). */
-    public record Result(long persons, List<Stage> stages, Check check, Update update, QueryLatency.Figures latency) {
+    /** {@code floor}: Spark's and Delta's cost for a lake of this shape without the engine's work (null when not measured). */
+    public record Result(long persons, List<Stage> stages, Check check, Update update, QueryLatency.Figures latency,
+                         Floor.Figures floor) {
         public Result withLatency(QueryLatency.Figures figures) {
-            return new Result(persons, stages, check, update, figures);
+            return new Result(persons, stages, check, update, figures, floor);
+        }
+
+        public Result withFloor(Floor.Figures figures) {
+            return new Result(persons, stages, check, update, latency, figures);
         }
 
         public double seconds(String system, String... names) {
@@ -148,7 +154,7 @@ public final class Bench {
         }
         duckProgress.info(check.equal() ? "same signals, numerators and denominators as the engine"
                 : "DIFFERENT from the engine: " + check);
-        return new Result(persons, stages, check, update, null);
+        return new Result(persons, stages, check, update, null, null);
     }
 
     /**

@@ -70,6 +70,18 @@ public final class BenchReport {
                     + (c.withoutTwin().isEmpty() ? "" : "; not compared (no DuckDB twin): " + String.join(", ", c.withoutTwin()))));
         }
         out.append(table(List.of("persons", "signals engine / DuckDB", "indicator counts engine / DuckDB", "check"), checks));
+        List<List<String>> floors = floors();
+        if (!floors.isEmpty()) {
+            out.append("\n## Spark's and Delta's floor for a lake of this shape\n\n");
+            out.append("In a fresh JVM with the engine's Spark settings, the same deliveries with none of the engine's work: ");
+            out.append("every delivered file read once and written unchanged as a Delta table (one commit per delivery, and ");
+            out.append("the audit's), then as many Delta tables as a run writes (ten silver tables, the reference, signals, ");
+            out.append("indicators, scores, the audit's), each a plain copy or one aggregate (`bench/Floor.java`). Above the ");
+            out.append("floor is the engine's own work: checksums, row checks, pseudonyms, joins, rules, indicators, scores, ");
+            out.append("and the extra jobs and commits they take.\n\n");
+            out.append(table(List.of("persons", "stage", "engine s", "floor s", "floor Spark jobs / Delta commits",
+                    "engine above the floor s"), floors));
+        }
         out.append("\n## Incremental run after a new delivery\n\n");
         out.append("After the full run, one new care delivery (the latest one's rows under a later delivery id) is ingested ");
         out.append("and the same as_of is run again: the run recomputes only what reads the care data, keeps the rest, ");
@@ -164,6 +176,27 @@ public final class BenchReport {
         return rows;
     }
 
+    /** The engine's ingest and run against the floor of the same landing zone, per size. */
+    List<List<String>> floors() {
+        List<List<String>> rows = new ArrayList<>();
+        for (Bench.Result r : results) {
+            Floor.Figures f = r.floor();
+            if (f == null) {
+                continue;
+            }
+            double ingest = r.seconds(Bench.ENGINE, "ingest");
+            double run = r.seconds(Bench.ENGINE) - ingest;
+            rows.add(List.of(persons(r.persons()), "ingest", fmt(ingest), fmt(f.ingestSeconds()),
+                    f.ingestJobs() + " / " + f.ingestCommits(), fmt(ingest - f.ingestSeconds())));
+            rows.add(List.of(persons(r.persons()), "run", fmt(run), fmt(f.runSeconds()),
+                    f.runJobs() + " / " + f.runCommits(), fmt(run - f.runSeconds())));
+            double floor = f.ingestSeconds() + f.runSeconds();
+            rows.add(List.of(persons(r.persons()), "**ingest + run**", "**" + fmt(ingest + run) + "**", "**" + fmt(floor) + "**",
+                    (f.ingestJobs() + f.runJobs()) + " / " + (f.ingestCommits() + f.runCommits()), fmt(ingest + run - floor)));
+        }
+        return rows;
+    }
+
     /** What a query costs an analyst, per lake. */
     List<List<String>> latencies() {
         List<List<String>> rows = new ArrayList<>();
@@ -191,6 +224,11 @@ public final class BenchReport {
                         fmt(r.seconds(Bench.ENGINE, stage)), fmt(r.seconds(Bench.DUCKDB, stage)), fmt(ratio(r, stage))));
             }
             out.append(r.check().equal() ? "results equal" : "results DIFFERENT: " + r.check().examples()).append('\n');
+            if (r.floor() != null) {
+                out.append(String.format(Locale.ROOT, "%s persons: Spark's and Delta's floor for the same files and commits "
+                                + "%s s (ingest %s, run %s)%n", persons(r.persons()), fmt(r.floor().ingestSeconds() + r.floor().runSeconds()),
+                        fmt(r.floor().ingestSeconds()), fmt(r.floor().runSeconds())));
+            }
             if (r.update() != null) {
                 out.append(String.format(Locale.ROOT, "%s persons: after a care delivery, the incremental run took %s s "
                                 + "(full run %s s; recomputed %s)%n", persons(r.persons()), fmt(r.update().runSeconds()),

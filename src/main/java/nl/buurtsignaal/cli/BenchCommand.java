@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import nl.buurtsignaal.bench.Bench;
 import nl.buurtsignaal.bench.BenchReport;
+import nl.buurtsignaal.bench.Floor;
 import nl.buurtsignaal.bench.QueryLatency;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.generate.CityGenerator;
@@ -81,6 +82,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--result", hidden = true, paramLabel = "FILE")
     Path result;
 
+    /** Set by the bench for its child processes: measure Spark's and Delta's floor for the one size given, write it here. */
+    @Option(names = "--floor-result", hidden = true, paramLabel = "FILE")
+    Path floorResult;
+
     @picocli.CommandLine.Mixin
     Main.ConfigOptions options;
 
@@ -107,6 +112,10 @@ final class BenchCommand implements Callable<Integer> {
             measureOneSize(config, workDir);
             return Main.OK;
         }
+        if (floorResult != null) {
+            measureFloor(config, workDir);
+            return Main.OK;
+        }
         List<Bench.Result> results = new ArrayList<>();
         for (long persons : sizes) {
             results.add(measureInChildProcess(persons, workDir));
@@ -122,9 +131,19 @@ final class BenchCommand implements Callable<Integer> {
         return results.stream().allMatch(r -> r.check().equal()) ? Main.OK : Main.FAILURE;
     }
 
-    /** Each size in a JVM of its own, as a user runs the engine: cold start, its own heap and RSS. */
+    /**
+     * Each size in a JVM of its own, as a user runs the engine: cold start, its own heap and RSS;
+     * then the floor of that size in another fresh JVM.
+     */
     private Bench.Result measureInChildProcess(long persons, Path workDir) throws IOException, InterruptedException {
         Path resultFile = workDir.resolve(persons + "-persons").resolve("result.json");
+        Bench.Result measured = runChild(persons, workDir, "--result", resultFile, Bench.Result.class);
+        Path floorFile = workDir.resolve(persons + "-persons").resolve("floor.json");
+        return measured.withFloor(runChild(persons, workDir, "--floor-result", floorFile, Floor.Figures.class));
+    }
+
+    private <T> T runChild(long persons, Path workDir, String resultOption, Path resultFile, Class<T> type)
+            throws IOException, InterruptedException {
         Files.createDirectories(resultFile.getParent());
         Files.deleteIfExists(resultFile);
         List<String> command = new ArrayList<>();
@@ -132,7 +151,7 @@ final class BenchCommand implements Callable<Integer> {
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench",
                 "--sizes", Long.toString(persons), "--no-demo", "--work", workDir.toString(), "--seed", Long.toString(seed),
-                "--as-of", asOf.toString(), "--duckdb-memory", duckdbMemory, "--result", resultFile.toString()));
+                "--as-of", asOf.toString(), "--duckdb-memory", duckdbMemory, resultOption, resultFile.toString()));
         if (keepLakes) {
             command.add("--keep-lakes");
         }
@@ -151,7 +170,21 @@ final class BenchCommand implements Callable<Integer> {
         if (exit != 0 || !Files.isRegularFile(resultFile)) {
             throw new EngineException("the bench of " + BenchReport.persons(persons) + " persons failed (exit " + exit + ")");
         }
-        return new ObjectMapper().readValue(resultFile.toFile(), Bench.Result.class);
+        return new ObjectMapper().readValue(resultFile.toFile(), type);
+    }
+
+    /** The floor of one size (see {@link Floor}) on the landing zone the engine's child process used. */
+    private void measureFloor(EngineConfig config, Path workDir) throws IOException {
+        if (sizes.size() != 1) {
+            throw new UsageException("--floor-result measures one size");
+        }
+        long persons = sizes.get(0);
+        String label = "bench " + BenchReport.persons(persons);
+        Path landing = landingFor(workDir, persons, config, Progress.stderr(label + " generate"));
+        Progress.stderr(label + " floor").info("Spark's and Delta's floor: the same files and commits, none of the engine's work");
+        Floor.Figures figures = new Floor(options.spark(config), config)
+                .measure(landing, workDir.resolve(persons + "-persons").resolve("floor-lake"), asOf);
+        new ObjectMapper().writeValue(floorResult.toFile(), figures);
     }
 
     private void measureOneSize(EngineConfig config, Path workDir) throws IOException, InterruptedException {

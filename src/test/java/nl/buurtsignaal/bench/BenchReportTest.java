@@ -25,7 +25,7 @@ class BenchReportTest {
                 new Bench.Stage(persons, Bench.ENGINE, "rules", engineRun / 4, persons, 1 << 30, 2L << 30, 1, 1, 3, 1.0),
                 new Bench.Stage(persons, Bench.DUCKDB, "silver", duckdb / 2, persons, 0, 2L << 30, 0, 0, 3, 1.0),
                 new Bench.Stage(persons, Bench.DUCKDB, "rules", duckdb / 2, persons, 0, 2L << 30, 0, 0, 3, 1.0)), EQUAL,
-                new Bench.Update(1, engineRun / 8, engineRun / 2, "1/10 silver tables, 0/9 rules, 5/13 indicators"), null);
+                new Bench.Update(1, engineRun / 8, engineRun / 2, "1/10 silver tables, 0/9 rules, 5/13 indicators"), null, null);
     }
 
     private static Bench.Result municipality(double engineRun, double sqlSeconds, double serveMillis) {
@@ -72,5 +72,20 @@ class BenchReportTest {
         assertTrue(md.contains("| 100k | engine | **ingest + run** | **20.0** |"), md);
         assertTrue(md.contains("| 100k | engine | ingest | 10.0 | 3 / 1.0 / 9.0 |"), md);
         assertTrue(md.contains("| 100k | silver + rules + indicators | 10.0 | 2.0 | 5.0x |"), md);
+        assertTrue(!md.contains("floor"), "no floor section without a floor measured");
+    }
+
+    @Test
+    void theFloorIsSetAgainstTheEnginesIngestAndRun(@TempDir Path dir) throws IOException {
+        // engine: ingest 10 s, run (silver + rules) 10 s; floor: ingest 4 s in 9 jobs and 9 commits, run 3 s in 20 and 17
+        Bench.Result measured = result(100_000, 20, 2).withFloor(new Floor.Figures(4, 9, 9, 3, 20, 17));
+        BenchReport report = new BenchReport(List.of(measured), List.of(), "cmd", "env");
+        report.write(dir);
+        String md = Files.readString(dir.resolve("performance.md"));
+        assertTrue(md.contains("| 100k | ingest | 10.0 | 4.0 | 9 / 9 | 6.0 |"), md);
+        assertTrue(md.contains("| 100k | run | 10.0 | 3.0 | 20 / 17 | 7.0 |"), md);
+        assertTrue(md.contains("| 100k | **ingest + run** | **20.0** | **7.0** | 29 / 26 | 13.0 |"), md);
+        assertTrue(report.screen().contains("100k persons: Spark's and Delta's floor for the same files and commits 7.0 s (ingest 4.0, run 3.0)"),
+                report.screen());
     }
 }
