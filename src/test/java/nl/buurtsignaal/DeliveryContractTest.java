@@ -164,4 +164,32 @@ class DeliveryContractTest extends SparkTestBase {
         assertEquals("succeeded", last.getString(1));
         assertTrue(last.getMap(3).isEmpty(), "the audit row says nothing was written");
     }
+
+    @Test
+    @Order(5)
+    void aRowIsNamedByItsFileAndItsLineInItWhateverTheFilesSizes() throws IOException {
+        // three files of one delivery (Spark would read such small files in one partition): a bad row in
+        // the second, and in the third a key the first already delivered (the first row counts)
+        String[] a = new String[30];
+        String[] b = new String[25];
+        String[] c = new String[20];
+        for (int i = 0; i < 30; i++) {
+            a[i] = brpRow(i);
+        }
+        for (int i = 0; i < 25; i++) {
+            b[i] = brpRow(100 + i);
+        }
+        for (int i = 0; i < 20; i++) {
+            c[i] = brpRow(200 + i);
+        }
+        b[11] = "123456789,2020-01-01,," + object(111) + ",1980,resident"; // fails the eleven-test
+        c[4] = brpRow(2);
+        delivery(landing, "brp_residence", "2026-05-01").file("a.csv", BRP, a).file("b.csv", BRP, b).file("c.csv", BRP, c).write();
+        assertEquals(0, ingest());
+        List<String> quarantined = sql("SELECT file, row_number, reason FROM quarantine.row "
+                + "WHERE source = 'brp_residence' AND delivery_id = '2026-05-01' ORDER BY file").collectAsList().stream()
+                .map(r -> r.getString(0) + ":" + r.getLong(1) + ":" + r.getString(2).split(":")[0]).toList();
+        assertEquals(List.of("b.csv:12:person_id", "c.csv:5:duplicate key within the delivery"), quarantined);
+        assertEquals(73L, lake(lakeDir).read("bronze.brp_residence").count(), "75 rows delivered, 2 quarantined");
+    }
 }
