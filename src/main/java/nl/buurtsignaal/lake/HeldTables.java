@@ -25,6 +25,14 @@ public final class HeldTables implements AutoCloseable {
         this.enabled = enabled;
     }
 
+    /**
+     * Whether a run holds its tables: on small inputs, unless {@code small_input.hold_tables} is
+     * false (which keeps the small profile's Spark settings without held tables).
+     */
+    public static boolean wanted(nl.buurtsignaal.config.EngineConfig config, boolean small) {
+        return small && !"false".equals(config.string("small_input.hold_tables", "true"));
+    }
+
     public boolean enabled() {
         return enabled;
     }

@@ -87,8 +87,7 @@ public final class Pipeline {
         progress.stages(5);
         lake.registerAll();
         boolean small = SparkSessions.fitToInput(lake.spark(), config, lake.bytes("bronze"));
-        // small_input.hold_tables: false keeps the small profile's Spark settings without held tables
-        boolean hold = small && !"false".equals(config.string("small_input.hold_tables", "true"));
+        boolean hold = HeldTables.wanted(config, small);
         try (HeldTables held = new HeldTables(lake.spark(), hold)) {
             return run(asOf, full, runId, catalogue, methodVersion, held);
         }
