@@ -106,6 +106,17 @@ class ContractExampleTest extends SparkTestBase {
         org.junit.jupiter.api.Assertions.assertTrue(check.equal() && check.engineSignals() > 0, check.toString());
     }
 
+    @Test
+    @Order(3)
+    void theBenchsDuckDbPeerComputesTheSameRowsStraightFromTheDeliveredFiles() {
+        // DuckDB's own ingest: the example's bad rows, its Dutch csv dialect, its pseudonymised care
+        // delivery and its raw BSNs, pseudonymised by an HMAC in SQL, give the engine's rows.
+        nl.buurtsignaal.bench.Bench.Check check = nl.buurtsignaal.bench.Bench.crossCheck(lake(lakeDir), config(),
+                java.time.LocalDate.of(2026, 10, 31), new nl.buurtsignaal.bench.Bench.Deliveries(List.of(landing), key));
+        assertEquals(List.of(), check.examples());
+        assertTrue(check.equal() && check.engineSignals() > 0 && check.engineCounts() > 0, check.toString());
+    }
+
     private static TreeSet<String> expected(String file) throws IOException {
         List<String> lines = Files.readAllLines(EXAMPLE.resolve("expected").resolve(file));
         TreeSet<String> rows = new TreeSet<>();

@@ -12,18 +12,19 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** Hand-made csv deliveries with a correct manifest, to be broken on purpose by the tests. */
-final class Deliveries {
+public final class Deliveries {
     private Deliveries() {
     }
 
     /** A delivery under construction: one csv file by default. */
-    static final class Delivery {
+    public static final class Delivery {
         final Path dir;
         final String source;
         final String deliveryId;
         String kind = "full";
         String identifiers = "raw";
         String keyId;
+        String csvDialect = "";
         final List<String[]> files = new ArrayList<>(); // name, content
 
         Delivery(Path landing, String source, String deliveryId) {
@@ -32,24 +33,31 @@ final class Deliveries {
             this.deliveryId = deliveryId;
         }
 
-        Delivery kind(String kind) {
+        public Delivery kind(String kind) {
             this.kind = kind;
             return this;
         }
 
-        Delivery pseudonymised(String keyId) {
+        public Delivery pseudonymised(String keyId) {
             this.identifiers = "pseudonymised";
             this.keyId = keyId;
             return this;
         }
 
-        Delivery file(String name, String header, String... rows) {
+        /** The manifest's csv dialect: delimiter and date pattern (UTF-8). */
+        public Delivery csv(String delimiter, String dateFormat) {
+            this.csvDialect = ",\"csv\":{\"delimiter\":\"" + delimiter + "\",\"date_format\":\"" + dateFormat
+                    + "\",\"encoding\":\"UTF-8\"}";
+            return this;
+        }
+
+        public Delivery file(String name, String header, String... rows) {
             files.add(new String[]{name, header + "\n" + String.join("\n", rows) + (rows.length > 0 ? "\n" : "")});
             return this;
         }
 
         /** Writes the files and a manifest that matches them. */
-        Path write() throws IOException {
+        public Path write() throws IOException {
             Files.createDirectories(dir);
             StringBuilder listed = new StringBuilder();
             for (String[] f : files) {
@@ -60,20 +68,20 @@ final class Deliveries {
                         .append(rows).append(",\"sha256\":\"").append(nl.buurtsignaal.base.Hashing.sha256(file)).append("\"}");
             }
             Files.writeString(dir.resolve("_manifest.json"), "{\"source\":\"" + source + "\",\"delivery_id\":\"" + deliveryId
-                    + "\",\"extracted_at\":\"2026-11-01T02:00:00Z\",\"format\":\"csv\",\"kind\":\"" + kind
+                    + "\",\"extracted_at\":\"2026-11-01T02:00:00Z\",\"format\":\"csv\"" + csvDialect + ",\"kind\":\"" + kind
                     + "\",\"identifiers\":\"" + identifiers + "\"" + (keyId == null ? "" : ",\"key_id\":\"" + keyId + "\"")
                     + ",\"files\":[" + listed + "]}");
             return dir;
         }
     }
 
-    static Delivery delivery(Path landing, String source, String deliveryId) {
+    public static Delivery delivery(Path landing, String source, String deliveryId) {
         return new Delivery(landing, source, deliveryId);
     }
 
 
     /** A valid BSN (passes the eleven-test) near 100000000 + 100·n, for test rows. */
-    static String bsn(int n) {
+    public static String bsn(int n) {
         for (int candidate = 100_000_000 + n * 100; ; candidate++) {
             String s = Integer.toString(candidate);
             if (nl.buurtsignaal.ingest.Sources.isBsn(s)) {
@@ -82,7 +90,7 @@ final class Deliveries {
         }
     }
 
-    static void privateKeyFile(Path file, String keyId) throws IOException {
+    public static void privateKeyFile(Path file, String keyId) throws IOException {
         Files.writeString(file, keyId + ":" + java.util.Base64.getEncoder().encodeToString(
                 "a test key of thirty-two bytes!!".getBytes(StandardCharsets.US_ASCII)) + "\n");
         Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));

@@ -293,6 +293,10 @@ class EndToEndTest extends SparkTestBase {
             assertTrue(check.equal(), asOf + ": " + check);
             assertTrue(check.engineSignals() > 0 && check.engineCounts() > 0, asOf + ": " + check);
         }
+        // and with DuckDB's own ingest of the delivered parquet and csv files, as the bench runs it
+        Bench.Check fromFiles = Bench.crossCheck(lake(lakeDir), config(), LocalDate.parse("2026-10-31"),
+                new Bench.Deliveries(List.of(landing), key));
+        assertTrue(fromFiles.equal() && fromFiles.engineSignals() > 0, fromFiles.toString());
     }
 
 

@@ -32,8 +32,9 @@ import static org.apache.spark.sql.functions.lit;
 
 /**
  * One size of the bench: the engine's ingest and run on a landing zone, each stage measured, then
- * the same silver tables, rules and indicators in DuckDB over the same bronze files, and a check
- * that both give the same signals, numerators and denominators.
+ * DuckDB doing the same from the same delivered files (its own ingest into memory, then the same
+ * silver tables, rules and indicators), and a check that both give the same signals, numerators
+ * and denominators.
  */
 public final class Bench {
     /** One measured stage of one system; rows are the rows the stage read. */
@@ -143,10 +144,11 @@ public final class Bench {
 
         Progress duckProgress = Progress.stderr(label + " duckdb");
         StageMeter duckMeter = new StageMeter(null);
-        DuckDbRun duck = runDuckDb(lake, config, asOf, duckdbThreads, duckdbMemory, duckMeter, duckProgress);
+        Deliveries delivered = new Deliveries(List.of(landing, lakeDir.resolveSibling("care-update")), keyFile);
+        DuckDbRun duck = runDuckDb(lake, config, asOf, delivered, duckdbThreads, duckdbMemory, duckMeter, duckProgress);
         Check check = duck.check();
         long duckSilverRows = duck.silverRows();
-        Map<String, Long> duckRows = Map.of("silver", bronzeRows, "rules", duckSilverRows,
+        Map<String, Long> duckRows = Map.of("ingest", duck.rowsRead(), "silver", duck.bronzeRows(), "rules", duckSilverRows,
                 "indicators", duckSilverRows + check.duckdbSignals());
         for (StageMeter.Measured m : duckMeter.measured()) {
             stages.add(new Stage(persons, DUCKDB, m.stage(), m.seconds(), duckRows.getOrDefault(m.stage(), 0L),
@@ -199,7 +201,12 @@ public final class Bench {
         return new Update(ingestSeconds, (System.nanoTime() - started) / 1e9, fullRunSeconds, run.recomputed());
     }
 
-    private record DuckDbRun(long silverRows, Check check) {
+    /** {@code rowsRead}, {@code bronzeRows}: delivered rows DuckDB read and the bronze rows it kept (0 when it read the lake's bronze). */
+    private record DuckDbRun(long rowsRead, long bronzeRows, long silverRows, Check check) {
+    }
+
+    /** Landing zones (later ones win on equal delivery ids) and the key file: DuckDB's input when it ingests itself. */
+    public record Deliveries(List<Path> zones, Path keyFile) {
     }
 
     /**
@@ -207,18 +214,39 @@ public final class Bench {
      * compared with the engine's gold tables for as_of (which must have been run).
      */
     public static Check crossCheck(Lake lake, EngineConfig config, LocalDate asOf) {
-        return runDuckDb(lake, config, asOf, 2, "1GB", new StageMeter(null), Progress.silent()).check();
+        return runDuckDb(lake, config, asOf, null, 2, "1GB", new StageMeter(null), Progress.silent()).check();
     }
 
-    private static DuckDbRun runDuckDb(Lake lake, EngineConfig config, LocalDate asOf, int threads, String memory,
-                                       StageMeter meter, Progress progress) {
+    /**
+     * The same comparison, with DuckDB starting from the delivered files instead of the lake's
+     * bronze tables: its own checks, pseudonyms and full-delivery states ({@link DeliveredBronze}).
+     */
+    public static Check crossCheck(Lake lake, EngineConfig config, LocalDate asOf, Deliveries deliveries) {
+        return runDuckDb(lake, config, asOf, deliveries, 2, "1GB", new StageMeter(null), Progress.silent()).check();
+    }
+
+    private static DuckDbRun runDuckDb(Lake lake, EngineConfig config, LocalDate asOf, Deliveries deliveries, int threads,
+                                       String memory, StageMeter meter, Progress progress) {
         Catalogue catalogue = Catalogue.load(config);
         try (DuckDbPeer duck = new DuckDbPeer(threads, memory)) {
-            Map<String, List<String>> files = new LinkedHashMap<>();
-            for (String source : Conform.SOURCES) {
-                files.put(source, Arrays.stream(lake.read(Tables.bronze(source)).inputFiles()).map(Bench::localPath).toList());
+            long rowsRead = 0;
+            long bronzeRows = 0;
+            if (deliveries == null) {
+                Map<String, List<String>> files = new LinkedHashMap<>();
+                for (String source : Conform.SOURCES) {
+                    files.put(source, Arrays.stream(lake.read(Tables.bronze(source)).inputFiles()).map(Bench::localPath).toList());
+                }
+                duck.attachBronze(files);
+            } else {
+                progress.info("ingest from the delivered files");
+                meter.start("ingest");
+                DeliveredBronze.Landed landed = duck.landDeliveries(deliveries.zones(),
+                        nl.buurtsignaal.ingest.KeyFile.read(deliveries.keyFile()), config.map("provisions").keySet(),
+                        config.number("ingest.max_bad_row_share", 0.05));
+                meter.stop();
+                rowsRead = landed.rowsRead();
+                bronzeRows = landed.rowsRead() - landed.badRows();
             }
-            duck.attachBronze(files);
             duck.reference(config.strings("risk_branches"), config.map("provisions"));
             // An entry without a DuckDB twin (a new file in conf/catalogue/) is reported and left out
             // of the comparison, with every entry that reads the run's signals when a rule has none.
@@ -242,7 +270,7 @@ public final class Bench {
             meter.start("indicators");
             duck.indicators(indicators, asOf);
             meter.stop();
-            return new DuckDbRun(duck.silverRows(), compare(lake, asOf, duck.signals(), duck.counts(), withoutTwin));
+            return new DuckDbRun(rowsRead, bronzeRows, duck.silverRows(), compare(lake, asOf, duck.signals(), duck.counts(), withoutTwin));
         }
     }
 

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
 
 /**
  * The bench's peer: the engine's silver tables, rules and indicators for one reference date in
- * DuckDB (in memory, embedded), over the same bronze files. Its SQL is in
+ * DuckDB (in memory, embedded), over the same bronze files or straight from the delivered files
+ * ({@link #landDeliveries}). Its SQL is in
  * {@code src/main/resources/bench/duckdb/}: one file for the silver tables and one per catalogue
  * entry, with the entry's parameters. Used by the bench and the tests only.
  */
@@ -31,10 +32,12 @@ final class DuckDbPeer implements AutoCloseable {
     private static final String SQL_DIR = "/bench/duckdb/";
 
     private final Connection db;
+    private final DuckSql sql;
 
     DuckDbPeer(int threads, String memoryLimit) {
         try {
             db = DriverManager.getConnection("jdbc:duckdb:");
+            sql = new DuckSql(db);
             execute("SET threads = " + threads);
             execute("SET memory_limit = '" + memoryLimit.replace("'", "") + "'");
             execute("SET preserve_insertion_order = false");
@@ -49,6 +52,15 @@ final class DuckDbPeer implements AutoCloseable {
         filesBySource.forEach((source, files) -> execute("CREATE OR REPLACE VIEW bronze." + source
                 + " AS SELECT * FROM read_parquet([" + files.stream().map(DuckDbPeer::quoted)
                 .collect(Collectors.joining(", ")) + "])"));
+    }
+
+    /**
+     * Each bronze source as a table made straight from the delivered files of the landing zones
+     * (later zones win on equal delivery ids): DuckDB's own ingest, {@link DeliveredBronze}.
+     */
+    DeliveredBronze.Landed landDeliveries(List<java.nio.file.Path> zones, nl.buurtsignaal.ingest.KeyFile keys,
+                                          Set<String> provisions, double maxBadShare) {
+        return new DeliveredBronze(sql, keys, provisions, maxBadShare).land(zones);
     }
 
     /** The configuration the silver SQL needs: the risk branches and the law of each provision. */
@@ -115,6 +127,14 @@ final class DuckDbPeer implements AutoCloseable {
         return rows;
     }
 
+    /** A table's rows as the named columns' text joined by |, null as "null" (for tests). */
+    Set<String> rows(String table, List<String> columns) {
+        Set<String> out = new HashSet<>();
+        query("SELECT " + columns.stream().map(c -> "coalesce(\"" + c + "\"::VARCHAR, 'null')").collect(Collectors.joining(", "))
+                + " FROM " + table, row -> out.add(String.join("|", row)));
+        return out;
+    }
+
     /** Signals as rule|subject|address|buurt|severity. */
     Set<String> signals() {
         Set<String> out = new HashSet<>();
@@ -153,36 +173,19 @@ final class DuckDbPeer implements AutoCloseable {
     }
 
     private long count(String table) {
-        long[] n = new long[1];
-        query("SELECT count(*) FROM " + table, row -> n[0] = Long.parseLong(row.get(0)));
-        return n[0];
+        return sql.number("SELECT count(*) FROM " + table);
     }
 
-    private void query(String sql, java.util.function.Consumer<List<String>> onRow) {
-        try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            int columns = rows.getMetaData().getColumnCount();
-            while (rows.next()) {
-                List<String> row = new ArrayList<>(columns);
-                for (int i = 1; i <= columns; i++) {
-                    row.add(rows.getString(i));
-                }
-                onRow.accept(row);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("DuckDB: " + e.getMessage(), e);
-        }
+    private void query(String statement, java.util.function.Consumer<List<String>> onRow) {
+        sql.query(statement, onRow);
     }
 
-    private void execute(String sql) {
-        try (Statement statement = db.createStatement()) {
-            statement.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException("DuckDB: " + e.getMessage(), e);
-        }
+    private void execute(String statement) {
+        sql.execute(statement);
     }
 
     private static String quoted(String text) {
-        return "'" + text.replace("'", "''") + "'";
+        return DuckSql.quoted(text);
     }
 
     @Override

@@ -88,6 +88,14 @@ public final class KeyFile {
         return keys.values().stream().map(secret -> new Pseudonymiser(secret.clone()).person(bsn)).distinct().toList();
     }
 
+    /**
+     * A copy of the current key's secret, for the bench's DuckDB peer, which computes the same
+     * HMAC in SQL. The caller clears the copy when done and never prints it.
+     */
+    public byte[] currentSecret() {
+        return keys.get(currentKeyId).clone();
+    }
+
     /** The current key, for pseudonymising raw deliveries. */
     public Pseudonymiser currentPseudonymiser() {
         return new Pseudonymiser(keys.get(currentKeyId).clone());

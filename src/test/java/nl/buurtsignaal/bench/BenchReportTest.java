@@ -73,6 +73,22 @@ class BenchReportTest {
         assertTrue(md.contains("| 100k | engine | ingest | 10.0 | 3 / 1.0 / 9.0 |"), md);
         assertTrue(md.contains("| 100k | silver + rules + indicators | 10.0 | 2.0 | 5.0x |"), md);
         assertTrue(!md.contains("floor"), "no floor section without a floor measured");
+        assertTrue(!md.contains("from the delivered files**"), "no comparison from the files when DuckDB read bronze");
+    }
+
+    @Test
+    void duckDbsOwnIngestIsSetAgainstTheEnginesAndSoIsTheWholeFromTheFiles(@TempDir Path dir) throws IOException {
+        // engine: ingest 10 s, silver 5, rules 5 (20 s); DuckDB: ingest 1.5 s, silver 1, rules 1 (3.5 s)
+        Bench.Result r = result(100_000, 20, 2);
+        List<Bench.Stage> stages = new java.util.ArrayList<>(r.stages());
+        stages.add(new Bench.Stage(100_000, Bench.DUCKDB, "ingest", 1.5, 100_000, 0, 2L << 30, 0, 0, 0, 0));
+        BenchReport report = new BenchReport(List.of(new Bench.Result(r.persons(), stages, r.check(), r.update(), null, null)),
+                List.of(), "cmd", "env");
+        report.write(dir);
+        String md = Files.readString(dir.resolve("performance.md"));
+        assertTrue(md.contains("| 100k | ingest | 10.0 | 1.5 | 6.7x |"), md);
+        assertTrue(md.contains("| 100k | **ingest + run, from the delivered files** | **20.0** | **3.5** | **5.7x** |"), md);
+        assertTrue(report.screen().contains("from the delivered files 20.0 s vs DuckDB 3.5 s (5.7x)"), report.screen());
     }
 
     @Test
