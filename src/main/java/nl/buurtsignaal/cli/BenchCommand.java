@@ -31,10 +31,10 @@ import java.util.concurrent.TimeUnit;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure the engine: generate synthetic cities, ingest and run each in a lake under --work,",
-                "time every stage (wall, rows/s, peak heap and RSS, Delta files), run the same silver tables, rules",
-                "and indicators in DuckDB and check that both agree, and write performance.csv and",
+                "time every stage (wall, rows/s, peak heap and RSS, Delta files), do the same from the same delivered",
+                "files in DuckDB (ingest, silver tables, rules, indicators) and check that both agree, and write performance.csv and",
                 "performance.md to --report. Give the JVM enough heap for the largest size:",
-                "BUURTSIGNAAL_HEAP=16g bin/buurtsignaal bench"})
+                "BUURTSIGNAAL_HEAP=14g bin/buurtsignaal bench"})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sizes", split = ",", paramLabel = "N", defaultValue = "20000,1000000,5000000",
             description = "Persons per city, comma-separated (default: ${DEFAULT-VALUE}).")
