@@ -6,6 +6,7 @@ import nl.buurtsignaal.ingest.DeliveryRejected;
 import nl.buurtsignaal.ingest.KeyFile;
 import nl.buurtsignaal.ingest.Manifest;
 import nl.buurtsignaal.ingest.Pseudonymiser;
+import nl.buurtsignaal.ingest.RowChecks;
 import nl.buurtsignaal.ingest.Sources;
 
 import java.io.IOException;
@@ -33,12 +34,11 @@ import java.util.stream.Stream;
  * accepted delivery; only {@code full} deliveries are read (the bench's cities have no other kind).
  *
  * <p>The key's inner and outer pads sit in a temporary table, bound as parameters: they never
- * appear in a statement's text, so not in an error message either. Bench and tests only.
+ * appear in a statement's text, so not in an error message either. A delivery's rows are held raw
+ * in DuckDB's memory (and its temporary directory, should it spill) until pseudonymised: for the
+ * bench's synthetic cities and the tests only, never for real deliveries.
  */
 final class DeliveredBronze {
-    private static final String TRUE_WORDS = "'true','1','yes','ja','j','y','t'";
-    private static final String FALSE_WORDS = "'false','0','no','nee','n','f'";
-
     /** What was read: delivered rows and the bad ones left out, over the deliveries that count. */
     record Landed(long rowsRead, long badRows, List<String> deliveries) {
     }
@@ -254,9 +254,10 @@ final class DeliveredBronze {
             case "int" -> "TRY_CAST(" + raw + " AS INTEGER)";
             case "long" -> "TRY_CAST(" + raw + " AS BIGINT)";
             case "double" -> "TRY_CAST(" + raw + " AS DOUBLE)";
-            case "boolean" -> "CASE WHEN lower(trim(" + raw + ")) IN (" + TRUE_WORDS + ") THEN true "
-                    + "WHEN lower(trim(" + raw + ")) IN (" + FALSE_WORDS + ") THEN false END";
-            case "date" -> "(CASE WHEN year(try_strptime(" + raw + ", '" + format + "')) BETWEEN 1850 AND 2100 "
+            case "boolean" -> "CASE WHEN lower(trim(" + raw + ")) IN (" + RowChecks.TRUE_WORDS + ") THEN true "
+                    + "WHEN lower(trim(" + raw + ")) IN (" + RowChecks.FALSE_WORDS + ") THEN false END";
+            case "date" -> "(CASE WHEN year(try_strptime(" + raw + ", '" + format + "')) BETWEEN "
+                    + RowChecks.FIRST_YEAR + " AND " + RowChecks.LAST_YEAR + " "
                     + "THEN try_strptime(" + raw + ", '" + format + "')::DATE END)";
             default -> raw;
         };
@@ -266,16 +267,12 @@ final class DeliveredBronze {
     private static String shapeProblem(ContractColumn column, String raw, boolean pseudonymised) {
         return switch (column.check()) {
             case PERSON -> notPerson(raw, pseudonymised);
-            case ADDRESS_ID, OBJECT_ID -> "NOT regexp_full_match(" + raw + ", '[0-9]{16}')";
-            case KVK -> "NOT regexp_full_match(" + raw + ", '[0-9]{8}')";
-            case ESTABLISHMENT_ID -> "NOT regexp_full_match(" + raw + ", '[0-9]{12}')";
-            case BUURT_CODE -> "NOT regexp_full_match(" + raw + ", 'BU[0-9]{8}')";
-            case POSTCODE -> "NOT regexp_full_match(" + raw + ", '[1-9][0-9]{3} ?[A-Z]{2}')";
-            case SBI -> "NOT regexp_full_match(" + raw + ", '[0-9]{2}(\\.?[0-9]){0,3}')";
+            case ADDRESS_ID, OBJECT_ID, KVK, ESTABLISHMENT_ID, BUURT_CODE, POSTCODE, SBI ->
+                    "NOT regexp_matches(" + raw + ", " + DuckSql.quoted(RowChecks.pattern(column.check())) + ")";
             case ENUM -> raw + " NOT IN (" + column.allowed().stream().map(DuckSql::quoted)
                     .collect(Collectors.joining(", ")) + ")";
             case BUYER -> "CASE nullif(\"buyer_type\", '') WHEN 'person' THEN " + notPerson(raw, pseudonymised)
-                    + " WHEN 'company' THEN NOT regexp_full_match(" + raw + ", '[0-9]{8}') ELSE false END";
+                    + " WHEN 'company' THEN NOT regexp_matches(" + raw + ", " + DuckSql.quoted(RowChecks.KVK) + ") ELSE false END";
             case NONE -> null;
         };
     }
@@ -283,7 +280,7 @@ final class DeliveredBronze {
     /** Not a pseudonym, or (raw) not a BSN that passes the eleven-test. */
     private static String notPerson(String raw, boolean pseudonymised) {
         if (pseudonymised) {
-            return "NOT regexp_full_match(" + raw + ", '" + Pseudonymiser.PATTERN.replace("^", "").replace("$", "") + "')";
+            return "NOT regexp_matches(" + raw + ", " + DuckSql.quoted(Pseudonymiser.PATTERN) + ")";
         }
         StringBuilder sum = new StringBuilder();
         for (int i = 1; i <= 9; i++) {

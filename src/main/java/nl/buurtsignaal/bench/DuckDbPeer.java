@@ -38,10 +38,10 @@ final class DuckDbPeer implements AutoCloseable {
         try {
             db = DriverManager.getConnection("jdbc:duckdb:");
             sql = new DuckSql(db);
-            execute("SET threads = " + threads);
-            execute("SET memory_limit = '" + memoryLimit.replace("'", "") + "'");
-            execute("SET preserve_insertion_order = false");
-            execute("CREATE SCHEMA bronze; CREATE SCHEMA silver; CREATE SCHEMA ref");
+            sql.execute("SET threads = " + threads);
+            sql.execute("SET memory_limit = '" + memoryLimit.replace("'", "") + "'");
+            sql.execute("SET preserve_insertion_order = false");
+            sql.execute("CREATE SCHEMA bronze; CREATE SCHEMA silver; CREATE SCHEMA ref");
         } catch (SQLException e) {
             throw new IllegalStateException("DuckDB did not start: " + e.getMessage(), e);
         }
@@ -49,8 +49,8 @@ final class DuckDbPeer implements AutoCloseable {
 
     /** Each bronze source as a view over the parquet files of its Delta table's current version. */
     void attachBronze(Map<String, List<String>> filesBySource) {
-        filesBySource.forEach((source, files) -> execute("CREATE OR REPLACE VIEW bronze." + source
-                + " AS SELECT * FROM read_parquet([" + files.stream().map(DuckDbPeer::quoted)
+        filesBySource.forEach((source, files) -> sql.execute("CREATE OR REPLACE VIEW bronze." + source
+                + " AS SELECT * FROM read_parquet([" + files.stream().map(DuckSql::quoted)
                 .collect(Collectors.joining(", ")) + "])"));
     }
 
@@ -65,8 +65,8 @@ final class DuckDbPeer implements AutoCloseable {
 
     /** The configuration the silver SQL needs: the risk branches and the law of each provision. */
     void reference(List<String> riskBranches, Map<String, String> lawOf) {
-        execute("CREATE OR REPLACE TABLE ref.risk_branch (code VARCHAR)");
-        execute("CREATE OR REPLACE TABLE ref.provision_law (provision VARCHAR, law VARCHAR)");
+        sql.execute("CREATE OR REPLACE TABLE ref.risk_branch (code VARCHAR)");
+        sql.execute("CREATE OR REPLACE TABLE ref.provision_law (provision VARCHAR, law VARCHAR)");
         try (PreparedStatement branch = db.prepareStatement("INSERT INTO ref.risk_branch VALUES (?)");
              PreparedStatement law = db.prepareStatement("INSERT INTO ref.provision_law VALUES (?, ?)")) {
             for (String code : riskBranches) {
@@ -87,7 +87,7 @@ final class DuckDbPeer implements AutoCloseable {
         String script = resource("silver.sql").replace("${as_of}", "DATE '" + asOf + "'");
         for (String statement : script.split(";\\s*\\n")) {
             if (!statement.lines().allMatch(line -> line.isBlank() || line.strip().startsWith("--"))) {
-                execute(statement);
+                sql.execute(statement);
             }
         }
     }
@@ -96,12 +96,12 @@ final class DuckDbPeer implements AutoCloseable {
     long rules(List<CatalogueEntry> rules, LocalDate asOf) {
         List<String> parts = new ArrayList<>();
         for (CatalogueEntry rule : rules) {
-            parts.add("SELECT " + quoted(rule.id()) + " AS rule_id, " + quoted(rule.subjectType()) + " AS subject_type, "
+            parts.add("SELECT " + DuckSql.quoted(rule.id()) + " AS rule_id, " + DuckSql.quoted(rule.subjectType()) + " AS subject_type, "
                     + "subject_id::VARCHAR AS subject_id, address_id::VARCHAR AS address_id, buurt_code::VARCHAR AS buurt_code, "
                     + "greatest(1, least(3, severity::INTEGER)) AS severity, evidence::VARCHAR AS evidence FROM ("
                     + sqlOf(rule, asOf) + ")");
         }
-        execute("CREATE OR REPLACE TABLE current_signal AS " + String.join("\nUNION ALL\n", parts));
+        sql.execute("CREATE OR REPLACE TABLE current_signal AS " + String.join("\nUNION ALL\n", parts));
         return count("current_signal");
     }
 
@@ -109,11 +109,11 @@ final class DuckDbPeer implements AutoCloseable {
     long indicators(List<CatalogueEntry> indicators, LocalDate asOf) {
         List<String> parts = new ArrayList<>();
         for (CatalogueEntry indicator : indicators) {
-            parts.add("SELECT " + quoted(indicator.id()) + " AS indicator_id, buurt_code::VARCHAR AS buurt_code, "
+            parts.add("SELECT " + DuckSql.quoted(indicator.id()) + " AS indicator_id, buurt_code::VARCHAR AS buurt_code, "
                     + "numerator::BIGINT AS numerator, denominator::BIGINT AS denominator FROM ("
                     + sqlOf(indicator, asOf) + ") WHERE buurt_code IS NOT NULL");
         }
-        execute("CREATE OR REPLACE TABLE indicator AS " + String.join("\nUNION ALL\n", parts));
+        sql.execute("CREATE OR REPLACE TABLE indicator AS " + String.join("\nUNION ALL\n", parts));
         return count("indicator");
     }
 
@@ -130,7 +130,7 @@ final class DuckDbPeer implements AutoCloseable {
     /** A table's rows as the named columns' text joined by |, null as "null" (for tests). */
     Set<String> rows(String table, List<String> columns) {
         Set<String> out = new HashSet<>();
-        query("SELECT " + columns.stream().map(c -> "coalesce(\"" + c + "\"::VARCHAR, 'null')").collect(Collectors.joining(", "))
+        sql.query("SELECT " + columns.stream().map(c -> "coalesce(\"" + c + "\"::VARCHAR, 'null')").collect(Collectors.joining(", "))
                 + " FROM " + table, row -> out.add(String.join("|", row)));
         return out;
     }
@@ -138,7 +138,7 @@ final class DuckDbPeer implements AutoCloseable {
     /** Signals as rule|subject|address|buurt|severity. */
     Set<String> signals() {
         Set<String> out = new HashSet<>();
-        query("SELECT rule_id, subject_id, address_id, buurt_code, severity FROM current_signal",
+        sql.query("SELECT rule_id, subject_id, address_id, buurt_code, severity FROM current_signal",
                 row -> out.add(String.join("|", row)));
         return out;
     }
@@ -146,7 +146,7 @@ final class DuckDbPeer implements AutoCloseable {
     /** Numerator and denominator per indicator|buurt, without rows that are 0 and 0. */
     Map<String, String> counts() {
         Map<String, String> out = new HashMap<>();
-        query("SELECT indicator_id, buurt_code, numerator, denominator FROM indicator "
+        sql.query("SELECT indicator_id, buurt_code, numerator, denominator FROM indicator "
                         + "WHERE numerator <> 0 OR denominator <> 0",
                 row -> out.put(row.get(0) + "|" + row.get(1), row.get(2) + "/" + row.get(3)));
         return out;
@@ -174,18 +174,6 @@ final class DuckDbPeer implements AutoCloseable {
 
     private long count(String table) {
         return sql.number("SELECT count(*) FROM " + table);
-    }
-
-    private void query(String statement, java.util.function.Consumer<List<String>> onRow) {
-        sql.query(statement, onRow);
-    }
-
-    private void execute(String statement) {
-        sql.execute(statement);
-    }
-
-    private static String quoted(String text) {
-        return DuckSql.quoted(text);
     }
 
     @Override

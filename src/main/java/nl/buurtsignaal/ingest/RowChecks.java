@@ -14,16 +14,21 @@ import static org.apache.spark.sql.functions.*;
  * the first thing wrong with a row (contract section 2, "Bad rows"). Reasons name columns, never
  * values, so that a reason can be logged and audited without identifiers.
  */
-final class RowChecks {
+public final class RowChecks {
     private static final String ID_16 = "^[0-9]{16}$";
-    private static final String KVK = "^[0-9]{8}$";
+    /** A KvK number, also the shape of a company's buyer_id. */
+    public static final String KVK = "^[0-9]{8}$";
     private static final String ID_12 = "^[0-9]{12}$";
     private static final String BUURT = "^BU[0-9]{8}$";
     private static final String POSTCODE = "^[1-9][0-9]{3} ?[A-Z]{2}$";
     private static final String SBI = "^[0-9]{2}(\\.?[0-9]){0,3}$";
     private static final String PSEUDONYM = Pseudonymiser.PATTERN;
-    private static final String TRUE_WORDS = "'true','1','yes','ja','j','y','t'";
-    private static final String FALSE_WORDS = "'false','0','no','nee','n','f'";
+    /** The words a boolean column may hold, as SQL string lists (compared lower-cased and trimmed). */
+    public static final String TRUE_WORDS = "'true','1','yes','ja','j','y','t'";
+    public static final String FALSE_WORDS = "'false','0','no','nee','n','f'";
+    /** A date outside these years is impossible for every source of the contract. */
+    public static final int FIRST_YEAR = 1850;
+    public static final int LAST_YEAR = 2100;
 
     private RowChecks() {
     }
@@ -38,8 +43,7 @@ final class RowChecks {
                     .when(lower(trim(raw)).isin(words(FALSE_WORDS)), lit(false));
             case "date" -> {
                 Column date = call_function("try_to_date", raw, lit(dateFormat));
-                // A year outside 1850..2100 is an impossible date for every source of the contract.
-                yield when(year(date).between(1850, 2100), date);
+                yield when(year(date).between(FIRST_YEAR, LAST_YEAR), date);
             }
             default -> raw;
         };
@@ -87,17 +91,25 @@ final class RowChecks {
         return coalesce(problems.toArray(new Column[0]));
     }
 
+    /** The regular expression of a shape check, or null for checks that are not one (person, enumeration, buyer). */
+    public static String pattern(ContractColumn.Check check) {
+        return switch (check) {
+            case ADDRESS_ID, OBJECT_ID -> ID_16;
+            case KVK -> KVK;
+            case ESTABLISHMENT_ID -> ID_12;
+            case BUURT_CODE -> BUURT;
+            case POSTCODE -> POSTCODE;
+            case SBI -> SBI;
+            case PERSON, ENUM, BUYER, NONE -> null;
+        };
+    }
+
     /** True where the value does not have the column's shape. */
     private static Column shapeProblem(ContractColumn column, Column value, Map<String, Column> raw,
                                        boolean pseudonymised) {
         return switch (column.check()) {
             case PERSON -> isPerson(value, pseudonymised);
-            case ADDRESS_ID, OBJECT_ID -> not(value.rlike(ID_16));
-            case KVK -> not(value.rlike(KVK));
-            case ESTABLISHMENT_ID -> not(value.rlike(ID_12));
-            case BUURT_CODE -> not(value.rlike(BUURT));
-            case POSTCODE -> not(value.rlike(POSTCODE));
-            case SBI -> not(value.rlike(SBI));
+            case ADDRESS_ID, OBJECT_ID, KVK, ESTABLISHMENT_ID, BUURT_CODE, POSTCODE, SBI -> not(value.rlike(pattern(column.check())));
             case ENUM -> not(value.isin(column.allowed().toArray()));
             case BUYER -> {
                 Column buyerType = raw.get("buyer_type");
