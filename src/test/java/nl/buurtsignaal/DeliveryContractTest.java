@@ -192,4 +192,39 @@ class DeliveryContractTest extends SparkTestBase {
         assertEquals(List.of("b.csv:12:person_id", "c.csv:5:duplicate key within the delivery"), quarantined);
         assertEquals(73L, lake(lakeDir).read("bronze.brp_residence").count(), "75 rows delivered, 2 quarantined");
     }
+
+    @Test
+    @Order(6)
+    void aFileReadInSeveralPartsStillNamesEachRowByItsLine() throws IOException {
+        // Spark reads a file of more than maxPartitionBytes in parts, packed into partitions largest
+        // first, so a row's place in a partition is not its line: a bad row and a repeated key in
+        // later parts must still be numbered by their line in the file.
+        String[] a = new String[400];
+        for (int i = 0; i < 400; i++) {
+            a[i] = brpRow(300 + i);
+        }
+        a[250] = "123456789,2020-01-01,," + object(550) + ",1980,resident"; // fails the eleven-test
+        a[389] = brpRow(305); // repeats row 6's key
+        String[] b = new String[30];
+        for (int i = 0; i < 30; i++) {
+            b[i] = brpRow(800 + i);
+        }
+        b[0] = brpRow(699); // repeats a.csv's row 400: the first file counts first
+        delivery(landing, "brp_residence", "2026-06-01").file("a.csv", BRP, a).file("b.csv", BRP, b).write();
+        spark().conf().set("spark.sql.files.maxPartitionBytes", "4096");
+        spark().conf().set("spark.sql.files.openCostInBytes", "0");
+        try {
+            assertEquals(0, ingest());
+        } finally {
+            spark().conf().unset("spark.sql.files.maxPartitionBytes");
+            spark().conf().unset("spark.sql.files.openCostInBytes");
+        }
+        List<String> quarantined = sql("SELECT file, row_number, reason FROM quarantine.row "
+                + "WHERE source = 'brp_residence' AND delivery_id = '2026-06-01' ORDER BY file, row_number").collectAsList().stream()
+                .map(r -> r.getString(0) + ":" + r.getLong(1) + ":" + r.getString(2).split(":")[0]).toList();
+        assertEquals(List.of("a.csv:251:person_id", "a.csv:390:duplicate key within the delivery",
+                "b.csv:1:duplicate key within the delivery"), quarantined);
+        Row audit = sql("SELECT rows_read, rows_quarantined FROM audit.delivery WHERE delivery_id = '2026-06-01'").first();
+        assertEquals(List.of(430L, 3L), List.of(audit.getLong(0), audit.getLong(1)));
+    }
 }

@@ -1,9 +1,5 @@
 package nl.buurtsignaal.ingest;
 
-import nl.buurtsignaal.base.Hashing;
-import nl.buurtsignaal.lake.Lake;
-import nl.buurtsignaal.lake.Tables;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -13,28 +9,35 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 import static org.apache.spark.sql.functions.*;
 
 /**
- * A delivery's rows, from as delivered (every column a string, plus {@link #FILE} and {@link #ROW})
- * to bronze and quarantine rows: transformations without I/O, so that a test feeds rows in and
+ * A delivery's rows, from as delivered (every column a string, plus where each row sits: {@link #FILE},
+ * {@link #SPLIT}, {@link #POSITION}) to bronze and quarantine rows: transformations without I/O, so that a test feeds rows in and
  * reads rows out. Raw person ids are replaced in {@link #withProblems}, before any row is written.
  * They call two UDFs that {@link #registerUdfs} registers on the session first.
  */
 public final class DeliveryRows {
-    /** The data file a row came from, and its 1-based row number within it. */
+    /** The data file a row came from. */
     public static final String FILE = "_file";
+    /**
+     * Where a row sits without a shuffle to number it: the byte offset of the part of its file that
+     * Spark read it from, and its position in Spark's partition (Spark's monotonically increasing id).
+     * Rows of one part are read in file order and lie next to each other in one partition, so
+     * (file, split, position) is the file's row order; {@link FileSplits} turns it into row numbers.
+     */
+    public static final String SPLIT = "_split";
+    public static final String POSITION = "_position";
+    /** A row's 1-based row number within its file, added to bad rows only ({@link FileSplits#withRowNumbers}). */
     public static final String ROW = "_row";
+    /** The columns that say where a row came from, not delivered ones. */
+    public static final Set<String> LINEAGE = Set.of(FILE, SPLIT, POSITION, ROW);
     /** The first thing wrong with a row, null for a good row. */
     public static final String REASON = "_reason";
     static final String PSEUDONYM_UDF = "bs_pseudonym";
@@ -81,7 +84,7 @@ public final class DeliveryRows {
         Dataset<Row> withProblem = delivered.withColumn(REASON, problem);
         // A key delivered twice: the first row counts, later ones are quarantined.
         Dataset<Row> ranked = withProblem.withColumn("_dup", when(col(REASON).isNull(),
-                row_number().over(Window.partitionBy(keys).orderBy(col(FILE), col(ROW)))));
+                row_number().over(Window.partitionBy(keys).orderBy(col(FILE), col(SPLIT), col(POSITION)))));
         Dataset<Row> result = ranked.withColumn(REASON, coalesce(col(REASON),
                 when(col("_dup").gt(1), lit("duplicate key within the delivery")))).drop("_dup");
         for (Map.Entry<String, Column> t : typed.entrySet()) {

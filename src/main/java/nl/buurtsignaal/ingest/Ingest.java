@@ -1,7 +1,5 @@
 package nl.buurtsignaal.ingest;
 
-import nl.buurtsignaal.lake.Tables;
-import nl.buurtsignaal.base.Hashing;
 import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.config.EngineConfig;
@@ -12,33 +10,22 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-
-import java.io.IOException;
-import java.io.InputStream;
 import org.apache.hadoop.fs.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 import static nl.buurtsignaal.ingest.DeliveryRows.FILE;
 import static nl.buurtsignaal.ingest.DeliveryRows.REASON;
+import static nl.buurtsignaal.ingest.DeliveryRows.POSITION;
 import static nl.buurtsignaal.ingest.DeliveryRows.ROW;
+import static nl.buurtsignaal.ingest.DeliveryRows.SPLIT;
 import static org.apache.spark.sql.functions.*;
 
 /**
@@ -159,10 +146,12 @@ public final class Ingest {
         Dataset<Row> checked = DeliveryRows.withProblems(source, manifest, delivered,
                 config.map("provisions").keySet()).persist();
         try {
-            // One pass: rows per file (against the manifest) and bad rows.
-            long badRows = DeliveryChecks.checkRowCounts(manifest, checked);
+            // One pass: rows per file (against the manifest), bad rows, and where each file part starts.
+            FileSplits splits = FileSplits.of(checked);
+            DeliveryChecks.checkRowCounts(manifest, splits.rowsPerFile());
+            long badRows = splits.badRows();
             long rowsRead = manifest.files().stream().mapToLong(Manifest.DataFile::rows).sum();
-            Dataset<Row> bad = checked.filter(col(REASON).isNotNull());
+            Dataset<Row> bad = splits.withRowNumbers(checked.filter(col(REASON).isNotNull()));
             double maxShare = config.number("ingest.max_bad_row_share", 0.05);
             if (rowsRead > 0 && (double) badRows / rowsRead > maxShare) {
                 throw new DeliveryRejected(String.format(java.util.Locale.ROOT,
@@ -181,10 +170,7 @@ public final class Ingest {
         }
     }
 
-
-
-
-    /** Every column as a string, plus the file name and the 1-based row number within it. */
+    /** Every column as a string, plus where each row sits: its file, the part of it Spark read, its position. */
     private Dataset<Row> readFiles(Path deliveryDir, Manifest manifest) {
         String[] paths = manifest.files().stream().map(f -> new Path(deliveryDir, f.name()).toString()).toArray(String[]::new);
         Dataset<Row> rows;
@@ -211,10 +197,9 @@ public final class Ingest {
             asStrings.add(asString(col("`" + field.name() + "`"), field.dataType()).as(field.name().strip()));
         }
         asStrings.add(col("_metadata.file_name").as(FILE));
-        asStrings.add(monotonically_increasing_id().as("_order"));
-        return rows.select(asStrings.toArray(new Column[0]))
-                .withColumn(ROW, row_number().over(Window.partitionBy(FILE).orderBy("_order")))
-                .drop("_order");
+        asStrings.add(col("_metadata.file_block_start").as(SPLIT));
+        asStrings.add(monotonically_increasing_id().as(POSITION));
+        return rows.select(asStrings.toArray(new Column[0]));
     }
 
     private static Column asString(Column c, DataType type) {
@@ -224,15 +209,6 @@ public final class Ingest {
         }
         return nullif(c.cast(DataTypes.StringType), lit(""));
     }
-
-
-
-
-
-
-
-
-
 
     /** For the audit: a row of audit.delivery. */
     public static Row auditRow(Outcome o, String keyId, String runId) {
