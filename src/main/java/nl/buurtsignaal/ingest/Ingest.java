@@ -203,9 +203,13 @@ public final class Ingest {
     }
 
     private static Column asString(Column c, DataType type) {
-        if (type.equals(DataTypes.DateType) || type instanceof org.apache.spark.sql.types.TimestampType
-                || type.equals(DataTypes.TimestampNTZType)) {
-            return date_format(c, "yyyy-MM-dd");
+        // A parquet date or timestamp as its ISO date (a timestamp's in the session's time zone),
+        // by cast: Spark's date_format builds a zoned date-time per row.
+        if (type.equals(DataTypes.DateType)) {
+            return c.cast(DataTypes.StringType);
+        }
+        if (type instanceof org.apache.spark.sql.types.TimestampType || type.equals(DataTypes.TimestampNTZType)) {
+            return c.cast(DataTypes.DateType).cast(DataTypes.StringType);
         }
         return nullif(c.cast(DataTypes.StringType), lit(""));
     }
