@@ -117,4 +117,20 @@ class DeliveredBronzeTest extends SparkTestBase {
             }
         }
     }
+
+    @Test
+    void aDeltaDeliveryIsRefusedWithItsNameNotMisread(@TempDir Path work) throws IOException {
+        Path landing = work.resolve("landing");
+        Path key = work.resolve("key.txt");
+        Deliveries.privateKeyFile(key, "k2026");
+        delivery(landing, "woz_value", "2026-10-01").file("a.csv", WOZ, object(1) + ",2026-01-01,250000").write();
+        delivery(landing, "woz_value", "2026-11-01").kind("delta")
+                .file("a.csv", WOZ + ",op", object(1) + ",2026-01-01,260000,U").write();
+        try (DuckDbPeer duck = new DuckDbPeer(1, "256MB")) {
+            IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> duck.landDeliveries(List.of(landing), KeyFile.read(key), config().map("provisions").keySet(), 0.05));
+            assertEquals("the bench's DuckDB peer reads full deliveries only; woz_value/2026-11-01 is a delta",
+                    refused.getMessage());
+        }
+    }
 }
