@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The SQL endpoint as BI tools reach it: Arrow's Flight SQL JDBC driver (the one DBeaver loads)
  * against {@code serve} on loopback, with the connection settings the README gives.
  */
-class ServeTest extends SparkTestBase {
+class ServeIT extends SparkTestBase {
     @TempDir
     static Path dir;
     static Lake lake;

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * a signal and read why it fired, propose a forwarding, have a second person approve it, click the
  * map, and see it all in the auditor's page. Screenshots go to target/screenshots/.
  */
-class HubBrowserTest extends SparkTestBase {
+class HubBrowserIT extends SparkTestBase {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SHOTS = Path.of("target/screenshots");
