@@ -154,7 +154,7 @@ final class DeliveredBronze {
             rows += file.rows();
         }
 
-        String format = strptime(manifest.isCsv() ? manifest.dateFormat() : "yyyy-MM-dd");
+        String format = strptime(manifest.isCsv() ? manifest.dateFormat() : Manifest.ISO_DATE_FORMAT);
         List<String> typed = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (ContractColumn column : source.columns()) {

@@ -18,10 +18,11 @@ import java.util.Set;
 import static org.apache.spark.sql.functions.*;
 
 /**
- * A delivery's rows, from as delivered (every column a string, plus where each row sits: {@link #FILE},
- * {@link #SPLIT}, {@link #POSITION}) to bronze and quarantine rows: transformations without I/O, so that a test feeds rows in and
- * reads rows out. Raw person ids are replaced in {@link #withProblems}, before any row is written.
- * They call two UDFs that {@link #registerUdfs} registers on the session first.
+ * A delivery's rows, from as delivered (every column a string, plus where each row sits:
+ * {@link #FILE}, {@link #SPLIT}, {@link #POSITION}) to bronze and quarantine rows: transformations
+ * without I/O, so that a test feeds rows in and reads rows out. Raw person ids are replaced in
+ * {@link #withProblems}, before any row is written. They call two UDFs that {@link #registerUdfs}
+ * registers on the session first.
  */
 public final class DeliveryRows {
     /** The data file a row came from. */
@@ -65,7 +66,7 @@ public final class DeliveryRows {
         Set<String> present = Set.of(delivered.columns());
         Map<String, Column> raw = new LinkedHashMap<>();
         Map<String, Column> typed = new LinkedHashMap<>();
-        String dateFormat = manifest.isCsv() ? manifest.dateFormat() : "yyyy-MM-dd";
+        String dateFormat = manifest.isCsv() ? manifest.dateFormat() : Manifest.ISO_DATE_FORMAT;
         for (ContractColumn column : source.columns()) {
             if (present.contains(column.name())) {
                 Column value = col(column.name());

@@ -31,6 +31,8 @@ public record Manifest(
         String keyId) {
 
     public static final String FILE_NAME = "_manifest.json";
+    /** The contract's date pattern: csv's default, and how parquet dates are read as text. */
+    public static final String ISO_DATE_FORMAT = "yyyy-MM-dd";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
@@ -120,7 +122,7 @@ public record Manifest(
             throw new DeliveryRejected("manifest malformed: key_id is required with identifiers pseudonymised");
         }
         String delimiter = ",";
-        String dateFormat = "yyyy-MM-dd";
+        String dateFormat = ISO_DATE_FORMAT;
         String encoding = "UTF-8";
         JsonNode csv = root.get("csv");
         if (csv != null && !csv.isNull()) {

@@ -60,7 +60,7 @@ public final class RowChecks {
      * Both are strict: a day that does not exist in its month gives null.
      */
     static Column dateOf(Column raw, String pattern) {
-        if (pattern.equals("yyyy-MM-dd")) {
+        if (pattern.equals(Manifest.ISO_DATE_FORMAT)) {
             return when(raw.rlike(ISO_DATE), raw.try_cast(DataTypes.DateType));
         }
         return call_function("try_to_date", raw, lit(pattern));
