@@ -105,24 +105,37 @@ class DeliveryContractTest extends SparkTestBase {
     void unknownColumnsAreDroppedAndNamedAndBadRowsQuarantinedPseudonymised() throws IOException {
         String[] rows = new String[40];
         for (int i = 0; i < 40; i++) {
-            rows[i] = brpRow(i) + ",blue";
+            rows[i] = brpRow(i) + EXTRA_VALUES;
         }
-        rows[7] = "123456789,2020-01-01,," + object(7) + ",1980,resident,blue"; // fails the eleven-test
-        delivery(landing, "brp_residence", "2026-03-01").file("a.csv", BRP + ",favourite_colour", rows).write();
+        rows[7] = "123456789,2020-01-01,," + object(7) + ",1980,resident" + EXTRA_VALUES; // fails the eleven-test
+        delivery(landing, "brp_residence", "2026-03-01").file("a.csv", BRP + "," + String.join(",", EXTRA), rows).write();
         assertEquals(0, ingest());
         Row audit = sql("SELECT status, rows_read, rows_quarantined, dropped_columns FROM audit.delivery "
                 + "WHERE source = 'brp_residence'").first();
         assertEquals("accepted", audit.getString(0));
         assertEquals(40L, audit.getLong(1));
         assertEquals(1L, audit.getLong(2));
-        assertEquals(List.of("favourite_colour"), audit.getList(3));
-        assertFalse(List.of(lake(lakeDir).read("bronze.brp_residence").columns()).contains("favourite_colour"));
+        assertEquals(EXTRA, audit.getList(3), "every unknown column named, also those named like the engine's own");
+        List<String> landed = List.of(lake(lakeDir).read("bronze.brp_residence").columns());
+        assertTrue(EXTRA.stream().noneMatch(landed::contains), landed.toString());
         assertEquals(39L, lake(lakeDir).read("bronze.brp_residence").count(), "rows in = landed + quarantined");
         Row q = sql("SELECT row_number, reason, row_json FROM quarantine.row WHERE source = 'brp_residence'").first();
         assertEquals(8L, q.getLong(0));
         assertTrue(q.getString(1).startsWith("person_id"), q.getString(1));
         assertFalse(q.getString(2).contains("123456789"), "quarantine holds the pseudonym: " + q.getString(2));
+        assertFalse(q.getString(2).contains(EXTRA_BSN) || q.getString(2).contains("blue"), "nor an unknown column: " + q.getString(2));
+        assertEquals("a.csv", sql("SELECT file FROM quarantine.row WHERE source = 'brp_residence'").first().getString(0));
     }
+
+    /**
+     * Unknown columns, some named like the engine's own columns for a row's place and checks
+     * (file, line, reason, the pseudonym being made): dropped and named like any other, and never
+     * mistaken for the engine's.
+     */
+    private static final List<String> EXTRA = List.of("favourite_colour", "_file", "_row", "_position", "_metadata",
+            "t_person_id", "_reason");
+    private static final String EXTRA_BSN = "111222333";
+    private static final String EXTRA_VALUES = ",blue,other.csv,99,5,meta," + EXTRA_BSN + ",none";
 
     @Test
     @Order(3)

@@ -54,9 +54,6 @@ final class DeliveryChecks {
         List<String> dropped = new ArrayList<>();
         Set<String> present = new TreeSet<>();
         for (String column : columns) {
-            if (DeliveryRows.LINEAGE.contains(column)) {
-                continue;
-            }
             present.add(column);
             boolean known = source.column(column).isPresent() || (manifest.isDelta() && column.equals("op"));
             if (!known && Sources.isForbidden(column)) {

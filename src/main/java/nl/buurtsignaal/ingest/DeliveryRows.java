@@ -37,8 +37,6 @@ public final class DeliveryRows {
     public static final String POSITION = "_position";
     /** A row's 1-based row number within its file, added to bad rows only ({@link FileSplits#withRowNumbers}). */
     public static final String ROW = "_row";
-    /** The columns that say where a row came from, not delivered ones. */
-    public static final Set<String> LINEAGE = Set.of(FILE, SPLIT, POSITION, ROW);
     /** The first thing wrong with a row, null for a good row. */
     public static final String REASON = "_reason";
     static final String PSEUDONYM_UDF = "bs_pseudonym";

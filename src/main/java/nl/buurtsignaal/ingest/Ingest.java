@@ -140,8 +140,9 @@ public final class Ingest {
         if (manifest.isPseudonymised() && !keys.has(manifest.keyId())) {
             throw new DeliveryRejected("key_id " + manifest.keyId() + " is not in the key file");
         }
-        Dataset<Row> delivered = readFiles(deliveryDir, manifest);
-        List<String> dropped = DeliveryChecks.checkColumns(source, manifest, delivered.columns());
+        Dataset<Row> files = readFiles(deliveryDir, manifest);
+        List<String> dropped = DeliveryChecks.checkColumns(source, manifest, namesOf(files));
+        Dataset<Row> delivered = asStringsWithPlace(files, dropped);
 
         Dataset<Row> checked = DeliveryRows.withProblems(source, manifest, delivered,
                 config.map("provisions").keySet()).persist();
@@ -170,7 +171,7 @@ public final class Ingest {
         }
     }
 
-    /** Every column as a string, plus where each row sits: its file, the part of it Spark read, its position. */
+    /** The delivered files as Spark reads them, every column as delivered. */
     private Dataset<Row> readFiles(Path deliveryDir, Manifest manifest) {
         String[] paths = manifest.files().stream().map(f -> new Path(deliveryDir, f.name()).toString()).toArray(String[]::new);
         Dataset<Row> rows;
@@ -192,14 +193,32 @@ public final class Ingest {
         } catch (Exception e) { // Spark's AnalysisException is a checked exception thrown from Scala
             throw new DeliveryRejected("data files cannot be read as " + manifest.format());
         }
+        return rows;
+    }
+
+    /** A delivered column's name as the contract's checks see it. */
+    private static String[] namesOf(Dataset<Row> files) {
+        return java.util.Arrays.stream(files.schema().fieldNames()).map(String::strip).toArray(String[]::new);
+    }
+
+    /**
+     * The columns that may land, each as a string, plus where each row sits: its file, the part of
+     * it Spark read, its position. The dropped columns go here, before anything is computed, so that
+     * a delivered column named like one of the engine's own (_file, _metadata, t_person_id) is
+     * only ever dropped and named, never mistaken for the engine's.
+     */
+    private static Dataset<Row> asStringsWithPlace(Dataset<Row> files, List<String> dropped) {
         List<Column> asStrings = new ArrayList<>();
-        for (StructField field : rows.schema().fields()) {
-            asStrings.add(asString(col("`" + field.name() + "`"), field.dataType()).as(field.name().strip()));
+        for (StructField field : files.schema().fields()) {
+            if (!dropped.contains(field.name().strip())) {
+                asStrings.add(asString(files.col("`" + field.name() + "`"), field.dataType()).as(field.name().strip()));
+            }
         }
-        asStrings.add(col("_metadata.file_name").as(FILE));
-        asStrings.add(col("_metadata.file_block_start").as(SPLIT));
+        Column metadata = files.metadataColumn("_metadata");
+        asStrings.add(metadata.getField("file_name").as(FILE));
+        asStrings.add(metadata.getField("file_block_start").as(SPLIT));
         asStrings.add(monotonically_increasing_id().as(POSITION));
-        return rows.select(asStrings.toArray(new Column[0]));
+        return files.select(asStrings.toArray(new Column[0]));
     }
 
     private static Column asString(Column c, DataType type) {
