@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class RuleEdgesTest extends SparkTestBase {
     private static final String P1 = "aaaa", P2 = "bbbb";
     private static final String NEGATIVE_BUURT = "BU04020102";
+    private static final String CARE_BUURT = "BU04020103";
     private static TreeSet<String> signals;
     private static java.util.List<Long> shopIndicator;
     private static long shopRowsPublished;
@@ -215,6 +216,28 @@ class RuleEdgesTest extends SparkTestBase {
         }
         f.add("woz_value", object(20) + "|2026-01-01|300000");
         f.add("care_provision", "p1_0|bijstand|2025-01-01||ISD");
+        // Care stacking, all in BU04020103: a household counts a provision once however many members
+        // have it; only provisions and residences active on as_of count. Address 60: two members with
+        // bijstand (1 distinct); 61: bijstand and wmo_begeleiding (2, two laws); 62: three jeugdhulp
+        // and wmo provisions on one member (3, two laws); 63: none; 64: a provision that ended on
+        // as_of and one that starts after it (0); 65: a former resident's provisions do not count (0;
+        // they moved out on as_of, to BU04020104).
+        f.add("bag_address", bag(60, "woonfunctie", 90, CARE_BUURT), bag(61, "woonfunctie", 90, CARE_BUURT),
+                bag(62, "woonfunctie", 90, CARE_BUURT), bag(63, "woonfunctie", 90, CARE_BUURT),
+                bag(64, "woonfunctie", 90, CARE_BUURT), bag(65, "woonfunctie", 90, CARE_BUURT));
+        for (int a = 60; a <= 65; a++) {
+            f.add("brp_residence", residents(a, 2, "2020-01-01", null));
+        }
+        f.add("bag_address", bag(66, "woonfunctie", 90, "BU04020104"));
+        f.add("brp_residence", "c65_gone|2020-01-01|2026-10-31|" + address(65) + "|1990|resident",
+                "c65_gone|2026-10-31||" + address(66) + "|1990|resident");
+        f.add("care_provision",
+                "p60_0|bijstand|2025-01-01||ISD", "p60_1|bijstand|2025-01-01||ISD",
+                "p61_0|bijstand|2025-01-01||ISD", "p61_1|wmo_begeleiding|2026-10-31||Wmo",
+                "p62_0|jeugdhulp_ambulant|2025-01-01||Jeugd", "p62_0|jeugdhulp_verblijf|2025-01-01|2026-11-01|Jeugd",
+                "p62_0|wmo_hulpmiddel|2025-01-01||Wmo",
+                "p64_0|bijstand|2025-01-01|2026-10-31|ISD", "p64_1|schuldhulp|2026-11-01||schuldhulp",
+                "c65_gone|bijstand|2025-01-01||ISD", "c65_gone|wmo_begeleiding|2025-01-01||Wmo");
         f.writeTo(lake);
 
         // The shipped catalogue plus one indicator file of the test's own (see aNewIndicatorFile…),
@@ -436,9 +459,23 @@ class RuleEdgesTest extends SparkTestBase {
         assertEquals(java.util.List.of("shop_addresses_pct"), twins.withoutTwin());
     }
 
+    @Test
+    void careStackingCountsEachProvisionOncePerHousehold() {
+        // six households (addresses 60-65); numerators as the fixture's comment says
+        assertEquals(java.util.List.of(2L, 6L), indicator("households_2plus_provisions_pct", CARE_BUURT));
+        assertEquals(java.util.List.of(1L, 6L), indicator("households_3plus_provisions_pct", CARE_BUURT));
+        assertEquals(java.util.List.of(2L, 6L), indicator("households_multi_law_pct", CARE_BUURT));
+        // residents with an active provision: p60_0, p60_1, p61_0, p61_1, p62_0 of twelve
+        assertEquals(java.util.List.of(5L, 12L), indicator("residents_with_provision_per_1000", CARE_BUURT));
+    }
+
     private static java.util.List<Long> indicator(String id) {
+        return indicator(id, NEGATIVE_BUURT);
+    }
+
+    private static java.util.List<Long> indicator(String id, String buurt) {
         Row row = lake.read("gold.buurt_indicator")
-                .filter("buurt_code = '" + NEGATIVE_BUURT + "' AND indicator_id = '" + id + "'").first();
+                .filter("buurt_code = '" + buurt + "' AND indicator_id = '" + id + "'").first();
         return java.util.List.of(row.<Long>getAs("numerator"), row.<Long>getAs("denominator"));
     }
 }
