@@ -218,8 +218,8 @@ class RuleEdgesTest extends SparkTestBase {
         f.add("care_provision", "p1_0|bijstand|2025-01-01||ISD");
         // Care stacking, all in BU04020103: a household counts a provision once however many members
         // have it; only provisions and residences active on as_of count. Address 60: two members with
-        // bijstand (1 distinct); 61: bijstand and wmo_begeleiding (2, two laws); 62: three jeugdhulp
-        // and wmo provisions on one member (3, two laws); 63: none; 64: a provision that ended on
+        // bijstand (1 distinct); 61: bijstand and wmo_begeleiding (2, two laws); 62: two jeugdhulp
+        // provisions and a Wmo one on one member (3, two laws); 63: none; 64: a provision that ended on
         // as_of and one that starts after it (0); 65: a former resident's provisions do not count (0;
         // they moved out on as_of, to BU04020104).
         f.add("bag_address", bag(60, "woonfunctie", 90, CARE_BUURT), bag(61, "woonfunctie", 90, CARE_BUURT),
