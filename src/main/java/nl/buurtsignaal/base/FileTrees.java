@@ -22,4 +22,18 @@ public final class FileTrees {
             }
         }
     }
+
+    /** The bytes of the regular files below a folder; 0 when it does not exist. */
+    public static long bytes(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            long total = 0;
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                total += Files.size(p);
+            }
+            return total;
+        }
+    }
 }

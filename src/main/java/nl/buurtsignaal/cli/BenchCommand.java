@@ -118,13 +118,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         List<Bench.Result> results = new ArrayList<>();
         for (long persons : sizes) {
-            results.add(measureInChildProcess(persons, workDir));
+            results.add(measureInChildProcess(persons, workDir, config));
         }
 
         String command = "BUURTSIGNAAL_HEAP=" + System.getenv().getOrDefault("BUURTSIGNAAL_HEAP", "4g")
                 + " bin/buurtsignaal bench --sizes " + String.join(",", sizes.stream().map(String::valueOf).toList())
                 + (demo ? "" : " --no-demo") + (latency ? "" : " --no-latency");
-        BenchReport benchReport = new BenchReport(results, demoSeconds, command, environment());
+        BenchReport benchReport = new BenchReport(results, demoSeconds, command, environment() + jitNote());
         benchReport.write(home.resolve(report));
         System.out.print(benchReport.screen());
         progress.info("wrote " + home.resolve(report).resolve("performance.md") + " and performance.csv");
@@ -135,20 +135,46 @@ final class BenchCommand implements Callable<Integer> {
      * Each size in a JVM of its own, as a user runs the engine: cold start, its own heap and RSS;
      * then the floor of that size in another fresh JVM.
      */
-    private Bench.Result measureInChildProcess(long persons, Path workDir) throws IOException, InterruptedException {
+    private Bench.Result measureInChildProcess(long persons, Path workDir, EngineConfig config)
+            throws IOException, InterruptedException {
+        Path landing = landingFor(workDir, persons, config, Progress.stderr("bench " + BenchReport.persons(persons) + " generate"));
+        List<String> jvm = childJvm(config, FileTrees.bytes(landing));
+        (jvm.contains(QUICK_JIT) ? quickJit : fullJit).add(BenchReport.persons(persons));
         Path resultFile = workDir.resolve(persons + "-persons").resolve("result.json");
-        Bench.Result measured = runChild(persons, workDir, "--result", resultFile, Bench.Result.class);
+        Bench.Result measured = runChild(persons, workDir, jvm, "--result", resultFile, Bench.Result.class);
         Path floorFile = workDir.resolve(persons + "-persons").resolve("floor.json");
-        return measured.withFloor(runChild(persons, workDir, "--floor-result", floorFile, Floor.Figures.class));
+        return measured.withFloor(runChild(persons, workDir, jvm, "--floor-result", floorFile, Floor.Figures.class));
     }
 
-    private <T> T runChild(long persons, Path workDir, String resultOption, Path resultFile, Class<T> type)
+    /**
+     * The bench's own JVM flags, with the JIT bin/buurtsignaal would choose for an ingest of this
+     * landing zone into an empty lake: the first tier only for a small input (BUURTSIGNAAL_JIT
+     * overrides, as it does for the launcher).
+     */
+    static List<String> childJvm(EngineConfig config, long landingBytes) {
+        List<String> jvm = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        jvm.removeIf(flag -> flag.startsWith(QUICK_JIT.substring(0, QUICK_JIT.indexOf('='))));
+        String jit = System.getenv().getOrDefault("BUURTSIGNAAL_JIT", "auto");
+        if (jit.equals("quick") || jit.equals("auto") && nl.buurtsignaal.lake.SparkSessions.isSmall(config, landingBytes)) {
+            jvm.add(QUICK_JIT);
+        }
+        return jvm;
+    }
+
+    /** The JIT's first tier only (C1), as bin/buurtsignaal runs a small input. */
+    static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
+
+    /** The sizes measured on the first tier of the JIT only, and those on both tiers. */
+    private final List<String> quickJit = new ArrayList<>();
+    private final List<String> fullJit = new ArrayList<>();
+
+    private <T> T runChild(long persons, Path workDir, List<String> jvm, String resultOption, Path resultFile, Class<T> type)
             throws IOException, InterruptedException {
         Files.createDirectories(resultFile.getParent());
         Files.deleteIfExists(resultFile);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(jvm);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench",
                 "--sizes", Long.toString(persons), "--no-demo", "--work", workDir.toString(), "--seed", Long.toString(seed),
                 "--as-of", asOf.toString(), "--duckdb-memory", duckdbMemory, resultOption, resultFile.toString()));
@@ -260,6 +286,19 @@ final class BenchCommand implements Callable<Integer> {
                 duckdbVersion(),
                 String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                         .filter(a -> a.startsWith("-Xmx") || a.startsWith("-XX:+Use")).toList()));
+    }
+
+    /** Which sizes ran on which JIT, as bin/buurtsignaal chooses it by the size of the input. */
+    private String jitNote() {
+        List<String> parts = new ArrayList<>();
+        if (!quickJit.isEmpty()) {
+            parts.add("the first tier only (C1, " + QUICK_JIT + ") for " + String.join(", ", quickJit)
+                    + ", whose landing zone is below small_input.max_input_mb");
+        }
+        if (!fullJit.isEmpty()) {
+            parts.add("both tiers for " + String.join(", ", fullJit));
+        }
+        return " The JIT as bin/buurtsignaal chooses it for an ingest of the same files: " + String.join("; ", parts) + ".";
     }
 
     private static String duckdbVersion() {

@@ -69,6 +69,20 @@ public final class SparkSessions {
     private static final Map<String, Optional<String>> OWN_VALUES = new ConcurrentHashMap<>();
 
     /**
+     * Whether an input of this many bytes is small (small_input.mode and max_input_mb). bin/buurtsignaal
+     * judges the same way before the JVM starts, to run a small input on the JIT's first tier only.
+     */
+    public static boolean isSmall(EngineConfig config, long inputBytes) {
+        String mode = config.string("small_input.mode", "auto");
+        return switch (mode) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            case "auto" -> inputBytes < config.number("small_input.max_input_mb", 20) * 1024 * 1024;
+            default -> throw new nl.buurtsignaal.base.UsageException("small_input.mode must be auto, on or off, not " + mode);
+        };
+    }
+
+    /**
      * Fits the session to the size of a command's input. Spark's machinery pays for itself on large
      * inputs and costs more than the work on a municipality's few megabytes: compiling each query to
      * bytecode, re-planning between stages, broadcasting join sides. Below {@code
@@ -79,13 +93,7 @@ public final class SparkSessions {
      * @return whether the input is treated as small
      */
     public static boolean fitToInput(SparkSession spark, EngineConfig config, long inputBytes) {
-        String mode = config.string("small_input.mode", "auto");
-        boolean small = switch (mode) {
-            case "on", "true" -> true;
-            case "off", "false" -> false;
-            case "auto" -> inputBytes < config.number("small_input.max_input_mb", 20) * 1024 * 1024;
-            default -> throw new nl.buurtsignaal.base.UsageException("small_input.mode must be auto, on or off, not " + mode);
-        };
+        boolean small = isSmall(config, inputBytes);
         Map<String, String> profile = config.map("small_input.spark");
         for (Map.Entry<String, String> setting : profile.entrySet()) {
             Optional<String> own = OWN_VALUES.computeIfAbsent(setting.getKey(),

@@ -1,0 +1,108 @@
+package nl.buurtsignaal;
+
+import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.lake.SparkSessions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The JIT bin/buurtsignaal starts a command on (bin/lib/jit.bash): the first tier only (quick) for
+ * a small input, both tiers (full) otherwise, judged as the engine judges its input
+ * (small_input in conf/buurtsignaal.yaml, which {@link SparkSessions#isSmall} reads).
+ */
+class LauncherJitTest {
+    private static final long MB = 1024 * 1024;
+    private static final long LIMIT = 20 * MB;
+
+    @TempDir
+    Path dir;
+
+    /** What the launcher chooses for these arguments. */
+    private static String jit(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "source bin/lib/jit.bash && choose_jit \"$@\"", "jit"));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("BUURTSIGNAAL_HOME", Path.of("").toAbsolutePath().toString());
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, process.waitFor(), out);
+        return out;
+    }
+
+    /** A folder holding one file of this apparent size (sparse: nothing is written). */
+    private Path folderOf(String name, long bytes) throws IOException {
+        Path folder = Files.createDirectories(dir.resolve(name));
+        try (RandomAccessFile file = new RandomAccessFile(folder.resolve("data.parquet").toFile(), "rw")) {
+            file.setLength(bytes);
+        }
+        return folder;
+    }
+
+    private static String engineSays(long bytes, String... settings) {
+        return SparkSessions.isSmall(EngineConfig.load(Path.of("conf"), null, List.of(settings)), bytes) ? "quick" : "full";
+    }
+
+    @Test
+    void ingestIsQuickJustBelowTheLimitAndFullAtIt() throws Exception {
+        Path lake = dir.resolve("lake");
+        Path below = folderOf("below", LIMIT - 1);
+        Path at = folderOf("at", LIMIT);
+        assertEquals("quick", jit("ingest", "--landing", below.toString(), "--lake", lake.toString()));
+        assertEquals("full", jit("ingest", "--landing=" + at, "--lake=" + lake));
+        assertEquals(engineSays(LIMIT - 1), "quick");
+        assertEquals(engineSays(LIMIT), "full");
+    }
+
+    @Test
+    void ingestCountsWhatBronzeAlreadyHolds() throws Exception {
+        Path landing = folderOf("landing", 12 * MB);
+        Path lake = dir.resolve("lake");
+        folderOf("lake/bronze", 9 * MB);
+        assertEquals("full", jit("ingest", "--landing", landing.toString(), "--lake", lake.toString()));
+    }
+
+    @Test
+    void runJudgesBronzeOnly() throws Exception {
+        Path lake = dir.resolve("lake");
+        folderOf("lake/bronze", 2 * MB);
+        folderOf("lake/silver", 40 * MB);
+        assertEquals("quick", jit("run", "--lake", lake.toString(), "--as-of", "2026-10-31"));
+        folderOf("lake/bronze/more", 30 * MB);
+        assertEquals("full", jit("run", "--lake", lake.toString(), "--as-of", "2026-10-31"));
+    }
+
+    @Test
+    void settingsAndConfFilesMoveTheLimitAsTheyDoForTheEngine() throws Exception {
+        Path lake = dir.resolve("lake");
+        folderOf("lake/bronze", 2 * MB);
+        assertEquals("full", jit("run", "--lake", lake.toString(), "--set", "small_input.max_input_mb=1"));
+        assertEquals("full", engineSays(2 * MB, "small_input.max_input_mb=1"));
+        assertEquals("full", jit("run", "--lake", lake.toString(), "--set=small_input.mode=off"));
+        assertEquals("full", engineSays(2 * MB, "small_input.mode=off"));
+        folderOf("lake/bronze/more", 60 * MB);
+        assertEquals("quick", jit("run", "--lake", lake.toString(), "--set", "small_input.mode=on"));
+        assertEquals("quick", engineSays(62 * MB, "small_input.mode=on"));
+        Path conf = Files.writeString(dir.resolve("own.yaml"), "small_input:\n  max_input_mb: 100\n");
+        assertEquals("quick", jit("run", "--conf", conf.toString(), "--lake", lake.toString()));
+    }
+
+    @Test
+    void shortAndLongLivedCommands() throws Exception {
+        assertEquals("quick", jit("demo"), "the bundled sample is small");
+        assertEquals("quick", jit("sql", "--lake", dir.toString(), "SELECT 1"));
+        assertEquals("full", jit("demo", "--sample", folderOf("big-sample", 25 * MB).toString()));
+        assertEquals("full", jit("serve", "--lake", dir.toString()), "a server runs long enough for C2");
+        assertEquals("full", jit("hub", "--lake", dir.toString()));
+        assertEquals("full", jit("run", "--lake", "hdfs://namenode:8020/lake"), "a cluster's lake is not measured");
+    }
+}
