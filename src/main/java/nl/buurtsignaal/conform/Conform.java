@@ -65,12 +65,20 @@ public final class Conform {
 
     /** The silver tables for as_of over the lake's current bronze tables. */
     public static Plan plan(Lake lake, EngineConfig config, LocalDate asOf) {
+        return plan(lake, config, asOf, false);
+    }
+
+    /**
+     * The silver tables for as_of over the lake's current bronze tables, read from their data files
+     * as Delta Kernel lists them when {@code fromFiles} (see {@link Lake#readFiles}).
+     */
+    public static Plan plan(Lake lake, EngineConfig config, LocalDate asOf, boolean fromFiles) {
         Map<String, Dataset<Row>> bronze = new LinkedHashMap<>();
         for (String source : SOURCES) {
             if (!lake.exists(Tables.bronze(source))) {
                 throw new EngineException(Tables.bronze(source) + " is not in the lake: ingest a " + source + " delivery first");
             }
-            bronze.put(source, lake.read(Tables.bronze(source)));
+            bronze.put(source, fromFiles ? lake.readFiles(Tables.bronze(source)) : lake.read(Tables.bronze(source)));
         }
         return plan(bronze, config, asOf);
     }

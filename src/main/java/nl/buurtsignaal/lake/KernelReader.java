@@ -10,6 +10,7 @@ import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.engine.FileReadResult;
 import io.delta.kernel.internal.InternalScanFileUtils;
+import io.delta.kernel.internal.SnapshotImpl;
 import io.delta.kernel.internal.data.ScanStateRow;
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
@@ -81,5 +82,39 @@ public final class KernelReader {
             throw new UncheckedIOException("cannot read the Delta table at " + location, e);
         }
         return new Read(snapshot.getVersion(), files);
+    }
+
+    /** A table's latest snapshot as its data files: the version, the schema (Delta's JSON) and the files. */
+    public record PlainFiles(long version, String schemaJson, List<String> paths) {
+    }
+
+    /**
+     * The latest snapshot's data files, when reading them as plain parquet gives the table's rows:
+     * a table with no reader feature (no deletion vectors, no column mapping), no partition columns,
+     * and no file with a deletion vector. Otherwise empty: read the table through Delta.
+     */
+    public Optional<PlainFiles> plainFiles(String location) {
+        Snapshot latest = Table.forPath(engine, location).getLatestSnapshot(engine);
+        if (!(latest instanceof SnapshotImpl snapshot) || snapshot.getProtocol().getMinReaderVersion() > 1
+                || !snapshot.getPartitionColumnNames().isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> paths = new ArrayList<>();
+        try (CloseableIterator<FilteredColumnarBatch> scanFiles = snapshot.getScanBuilder().build().getScanFiles(engine)) {
+            while (scanFiles.hasNext()) {
+                try (CloseableIterator<Row> scanFileRows = scanFiles.next().getRows()) {
+                    while (scanFileRows.hasNext()) {
+                        Row scanFile = scanFileRows.next();
+                        if (InternalScanFileUtils.getDeletionVectorDescriptorFromRow(scanFile) != null) {
+                            return Optional.empty();
+                        }
+                        paths.add(InternalScanFileUtils.getAddFileStatus(scanFile).getPath());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the Delta log at " + location, e);
+        }
+        return Optional.of(new PlainFiles(snapshot.getVersion(), snapshot.getMetadata().getSchemaString(), paths));
     }
 }

@@ -4,6 +4,8 @@ import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -110,7 +112,23 @@ public final class Lake {
         return spark.read().format("delta").load(location(table));
     }
 
-    /** Replaces the table's content in one commit (a {@code full} delivery, a snapshot). */
+    /**
+     * The table's latest rows read from its data files as Delta Kernel lists them, without Spark's
+     * Delta scan (which reconstructs the table's state in Spark jobs first: 0.3-0.9 s a table on a
+     * small lake). Falls back to {@link #read} where plain files are not the rows (deletion vectors,
+     * column mapping, partitions). The rows are those of the version Kernel read.
+     */
+    public Dataset<Row> readFiles(String table) {
+        return new KernelReader(spark.sessionState().newHadoopConf()).plainFiles(location(table))
+                .map(files -> {
+                    StructType schema = (StructType) DataType.fromJson(files.schemaJson());
+                    return files.paths().isEmpty()
+                            ? spark.createDataFrame(java.util.List.<Row>of(), schema)
+                            : spark.read().schema(schema).parquet(files.paths().toArray(String[]::new));
+                })
+                .orElseGet(() -> read(table));
+    }
+
     /** A table's rows of one reference date. */
     public Dataset<Row> readAsOf(String table, LocalDate asOf) {
         return read(table).filter(isAsOf(asOf));

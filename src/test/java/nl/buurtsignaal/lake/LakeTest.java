@@ -32,4 +32,31 @@ class LakeTest extends SparkTestBase {
         assertEquals(0L, lake.version("silver.household"));
         assertEquals(1L, lake.read("silver.household").count());
     }
+
+    @Test
+    void readingTheFilesGivesTheRowsOfTheLatestVersionAsDeltaDoes(@TempDir Path dir) {
+        Lake lake = lake(dir);
+        lake.append("bronze.brp_residence", sql("SELECT 'P1' AS person_id, DATE'2020-01-01' AS valid_from, 1 AS n"));
+        lake.append("bronze.brp_residence", sql("SELECT 'P2' AS person_id, CAST(NULL AS DATE) AS valid_from, 2 AS n"));
+        lake.replaceWhere("bronze.brp_residence", "person_id = 'P1'",
+                sql("SELECT 'P1' AS person_id, DATE'2021-02-02' AS valid_from, 3 AS n"));
+        assertEquals(rows(lake.read("bronze.brp_residence")), rows(lake.readFiles("bronze.brp_residence")));
+        assertEquals(List.of("P1,2021-02-02,3", "P2,,2"), List.copyOf(rows(lake.readFiles("bronze.brp_residence"))));
+        assertEquals(lake.read("bronze.brp_residence").schema(), lake.readFiles("bronze.brp_residence").schema());
+
+        lake.replaceWhere("bronze.brp_residence", "true", sql("SELECT 'P9' AS person_id, DATE'2020-01-01' AS valid_from, 9 AS n").limit(0));
+        assertEquals(0L, lake.readFiles("bronze.brp_residence").count(), "an emptied table reads as no rows");
+    }
+
+    @Test
+    void aTableWithDeletionVectorsIsReadThroughDeltaSoThatDeletedRowsStayDeleted(@TempDir Path dir) {
+        Lake lake = lake(dir);
+        sql("SELECT id AS n, concat('P', id) AS person_id FROM range(0, 50)").repartition(1).write().format("delta")
+                .option("delta.enableDeletionVectors", "true").save(lake.location("bronze.care_provision"));
+        spark().sql("DELETE FROM delta.`" + lake.location("bronze.care_provision") + "` WHERE n = 7");
+        // the file still holds the erased row: only the deletion vector says it is gone
+        assertEquals(50L, spark().read().parquet(lake.location("bronze.care_provision") + "/*.parquet").count());
+        assertEquals(49L, lake.readFiles("bronze.care_provision").count());
+        assertEquals(0L, lake.readFiles("bronze.care_provision").filter("n = 7").count());
+    }
 }
