@@ -40,7 +40,7 @@ choose_jit() {
   lake="${lake:-$(default_lake)}"
   case "${1:-}" in
     sql) echo quick; return ;;
-    demo) input=$(arg_values sample | tail -1); input=$(local_bytes "${input:-$HERE/sample-parquet}") ;;
+    demo) input=$(arg_values sample | tail -1); input=$(local_bytes "${input:-$BUURTSIGNAAL_HOME/sample-parquet}") ;;
     ingest) input=$(local_bytes "$(arg_values landing | tail -1)" "$lake/bronze") ;;
     run) input=$(local_bytes "$lake/bronze") ;;
     *) echo full; return ;;

@@ -29,10 +29,15 @@ class LauncherJitTest {
 
     /** What the launcher chooses for these arguments. */
     private static String jit(String... arguments) throws IOException, InterruptedException {
+        return jitIn(Path.of("").toAbsolutePath(), arguments);
+    }
+
+    /** What the launcher of a project installed at {@code home} chooses for these arguments. */
+    private static String jitIn(Path home, String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", "-c", "source bin/lib/jit.bash && choose_jit \"$@\"", "jit"));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("BUURTSIGNAAL_HOME", Path.of("").toAbsolutePath().toString());
+        builder.environment().put("BUURTSIGNAAL_HOME", home.toString());
         Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertEquals(0, process.waitFor(), out);
@@ -101,6 +106,10 @@ class LauncherJitTest {
         assertEquals("quick", jit("demo"), "the bundled sample is small");
         assertEquals("quick", jit("sql", "--lake", dir.toString(), "SELECT 1"));
         assertEquals("full", jit("demo", "--sample", folderOf("big-sample", 25 * MB).toString()));
+        Path home = Files.createDirectories(dir.resolve("home/conf"));
+        Files.copy(Path.of("conf/buurtsignaal.yaml"), home.resolve("buurtsignaal.yaml"));
+        folderOf("home/sample-parquet", 25 * MB);
+        assertEquals("full", jitIn(home.getParent(), "demo"), "without --sample, the project's own sample-parquet is measured");
         assertEquals("full", jit("serve", "--lake", dir.toString()), "a server runs long enough for C2");
         assertEquals("full", jit("hub", "--lake", dir.toString()));
         assertEquals("full", jit("run", "--lake", "hdfs://namenode:8020/lake"), "a cluster's lake is not measured");

@@ -153,7 +153,7 @@ final class BenchCommand implements Callable<Integer> {
      */
     static List<String> childJvm(EngineConfig config, long landingBytes) {
         List<String> jvm = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        jvm.removeIf(flag -> flag.startsWith(QUICK_JIT.substring(0, QUICK_JIT.indexOf('='))));
+        jvm.removeIf(flag -> flag.startsWith("-XX:TieredStopAtLevel"));
         String jit = System.getenv().getOrDefault("BUURTSIGNAAL_JIT", "auto");
         if (jit.equals("quick") || jit.equals("auto") && nl.buurtsignaal.lake.SparkSessions.isSmall(config, landingBytes)) {
             jvm.add(QUICK_JIT);

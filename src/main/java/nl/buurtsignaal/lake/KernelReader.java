@@ -84,8 +84,8 @@ public final class KernelReader {
         return new Read(snapshot.getVersion(), files);
     }
 
-    /** A table's latest snapshot as its data files: the version, the schema (Delta's JSON) and the files. */
-    public record PlainFiles(long version, String schemaJson, List<String> paths) {
+    /** A table's latest snapshot as its data files: the schema (Delta's JSON) and the files. */
+    public record PlainFiles(String schemaJson, List<String> paths) {
     }
 
     /**
@@ -115,6 +115,6 @@ public final class KernelReader {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the Delta log at " + location, e);
         }
-        return Optional.of(new PlainFiles(snapshot.getVersion(), snapshot.getMetadata().getSchemaString(), paths));
+        return Optional.of(new PlainFiles(snapshot.getMetadata().getSchemaString(), paths));
     }
 }

@@ -116,7 +116,8 @@ public final class Lake {
      * The table's latest rows read from its data files as Delta Kernel lists them, without Spark's
      * Delta scan (which reconstructs the table's state in Spark jobs first: 0.3-0.9 s a table on a
      * small lake). Falls back to {@link #read} where plain files are not the rows (deletion vectors,
-     * column mapping, partitions). The rows are those of the version Kernel read.
+     * column mapping, partitions). The rows are those of the latest version, which a run reads under
+     * the writer lock, as it reads the versions it records in audit.computed.
      */
     public Dataset<Row> readFiles(String table) {
         return new KernelReader(spark.sessionState().newHadoopConf()).plainFiles(location(table))
