@@ -63,7 +63,7 @@ public final class CatalogueRunner {
         if (!silverHeld) {
             for (String table : lake.tables()) {
                 if (Tables.isSilver(table) && !held.holds(memoryView(table))) {
-                    held.hold(memoryView(table), lake.read(table));
+                    held.hold(memoryView(table), latest(table));
                 }
             }
             silverHeld = true;
@@ -76,6 +76,20 @@ public final class CatalogueRunner {
         }
         silver.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * A table's latest rows. Held in memory (a small run), read from the data files Delta Kernel
+     * lists ({@link Lake#readFiles}): Spark's Delta scan first rebuilds each table's state in two
+     * jobs, 5.5 s for the ten silver tables an incremental run on 20,000 persons holds.
+     */
+    private Dataset<Row> latest(String table) {
+        return held.enabled() ? lake.readFiles(table) : lake.read(table);
+    }
+
+    /** A silver table's latest rows as the catalogue's entries read them: held once they are, else from the lake. */
+    public Dataset<Row> silver(String table) {
+        return held.held(memoryView(table)).orElseGet(() -> latest(table));
     }
 
     private static String memoryView(String silverTable) {
@@ -182,8 +196,7 @@ public final class CatalogueRunner {
      */
     public long runRules(LocalDate asOf, List<CatalogueEntry> rules) {
         if (rules.isEmpty()) {
-            registerCurrentSignals(asOf, true);
-            return lake.exists(SIGNAL) ? lake.readAsOf(SIGNAL, asOf).count() : 0;
+            return registerCurrentSignals(asOf, true).count();
         }
         List<Dataset<Row>> parts = new ArrayList<>();
         for (CatalogueEntry rule : rules) {
@@ -222,7 +235,7 @@ public final class CatalogueRunner {
     /** Makes as_of's signals readable as the view current_signal; returns them. */
     private Dataset<Row> registerCurrentSignals(LocalDate asOf, boolean emptyIfMissing) {
         if (lake.exists(SIGNAL)) {
-            Dataset<Row> signals = lake.readAsOf(SIGNAL, asOf);
+            Dataset<Row> signals = latest(SIGNAL).filter(Lake.isAsOf(asOf));
             // The view outlives the run (an analyst's query may read it); what is held does not.
             Dataset<Row> kept = held.hold("mem_" + CURRENT_SIGNAL_VIEW, signals);
             kept.createOrReplaceTempView(CURRENT_SIGNAL_VIEW);

@@ -59,6 +59,11 @@ public final class HeldTables implements AutoCloseable {
         return views.containsKey(view);
     }
 
+    /** What is held under {@code view}, if anything. */
+    public java.util.Optional<Dataset<Row>> held(String view) {
+        return java.util.Optional.ofNullable(views.get(view));
+    }
+
     /** Lets go of everything held, and drops the views. */
     @Override
     public void close() {

@@ -166,15 +166,15 @@ public final class Pipeline {
     }
 
     private void writeIndicators(LocalDate asOf, CatalogueRunner runner, List<CatalogueEntry> indicators, boolean all) {
-        Dataset<Row> buurten = lake.read(Tables.SILVER_BUURT).select("buurt_code")
-                .union(lake.readAsOf(Tables.SILVER_ADDRESS, asOf)
-                        .select("buurt_code"))
-                .filter(col("buurt_code").isNotNull()).distinct();
         long minDenominator = (long) config.number("publication.min_denominator", 50);
         double prior = config.number("scoring.shrinkage_prior_denominator", 50);
         // The indicator queries run once: shrinkage and the robust z-scores read their small result
         // (one row per neighbourhood and indicator) several times, and would otherwise re-run them.
         Dataset<Row> counts = runner.indicatorCounts(asOf, indicators).localCheckpoint();
+        // Every neighbourhood is reported, with or without counts: read as the indicators read them.
+        Dataset<Row> buurten = runner.silver(Tables.SILVER_BUURT).select("buurt_code")
+                .union(runner.silver(Tables.SILVER_ADDRESS).filter(Lake.isAsOf(asOf)).select("buurt_code"))
+                .filter(col("buurt_code").isNotNull()).distinct();
         Dataset<Row> rows = Scoring.indicators(counts, buurten, asOf, minDenominator, prior).repartition(1);
         if (all) {
             lake.replaceAsOf(Tables.BUURT_INDICATOR, asOf, rows);
