@@ -140,6 +140,7 @@ public final class Lake {
         return org.apache.spark.sql.functions.col("as_of").equalTo(org.apache.spark.sql.functions.lit(java.sql.Date.valueOf(asOf)));
     }
 
+    /** Replaces the table's content in one commit (a {@code full} delivery, a snapshot). */
     public void overwrite(String table, Dataset<Row> rows) {
         rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
                 .save(location(table));
