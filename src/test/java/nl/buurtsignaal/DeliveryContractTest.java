@@ -80,13 +80,27 @@ class DeliveryContractTest extends SparkTestBase {
         Path noManifest = landing.resolve("woz_value").resolve("2026-02-08-no-manifest");
         Files.createDirectories(noManifest);
         Files.writeString(noManifest.resolve("a.csv"), WOZ + "\n");
+        // links: a data file that is a link to a file elsewhere with the very bytes the manifest lists
+        // (it would pass every other check), and a delivery folder that is a link to one outside
+        Path linked = delivery(landing, "woz_value", "2026-02-09-link").file("a.csv", WOZ, object(1) + ",2026-01-01,1").write();
+        Path elsewhere = work.resolve("elsewhere.csv");
+        Files.move(linked.resolve("a.csv"), elsewhere);
+        Files.createSymbolicLink(linked.resolve("a.csv"), elsewhere);
+        Path outside = delivery(work.resolve("outside"), "woz_value", "2026-02-10-linked-folder")
+                .file("a.csv", WOZ, object(1) + ",2026-01-01,1").write();
+        Files.createSymbolicLink(landing.resolve("woz_value").resolve("2026-02-10-linked-folder"), outside);
+        Path nested = delivery(landing, "woz_value", "2026-02-11-folder").file("a.csv", WOZ, object(1) + ",2026-01-01,1").write();
+        Files.createDirectories(nested.resolve("sub"));
 
         assertEquals(3, ingest(), "exit 3: deliveries rejected");
         Map<String, String> reasons = new TreeMap<>();
         for (Row r : sql("SELECT delivery_id, reason FROM audit.delivery WHERE status = 'rejected'").collectAsList()) {
             reasons.put(r.getString(0), r.getString(1));
         }
-        assertEquals(8, reasons.size(), reasons.toString());
+        assertEquals(11, reasons.size(), reasons.toString());
+        assertTrue(reasons.get("2026-02-09-link").contains("a.csv is a symbolic link"), reasons.toString());
+        assertTrue(reasons.get("2026-02-10-linked-folder").contains("is a symbolic link"), reasons.toString());
+        assertTrue(reasons.get("2026-02-11-folder").contains("sub is not a regular file"), reasons.toString());
         assertTrue(reasons.get("2026-02-01-missing").contains("missing [b.csv]"), reasons.toString());
         assertTrue(reasons.get("2026-02-02-extra").contains("not listed [stray.csv]"), reasons.toString());
         assertTrue(reasons.get("2026-02-03-count").contains("row count of a.csv is 1, the manifest says 2"), reasons.toString());

@@ -38,6 +38,10 @@ final class SqlCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "QUERY", description = "A Spark SQL query.")
     String query;
 
+    /** What {@code sql} may read: every table of the lake and its history, and the trend view; its user reads the lake's files anyway. */
+    static final Query.Grant LOCAL = new Query.Grant("sql", table -> true,
+            java.util.Set.of(nl.buurtsignaal.lake.Tables.BUURT_INDICATOR_TREND), true);
+
     @Override
     public Integer call() {
         char separator = switch (format) {
@@ -47,20 +51,14 @@ final class SqlCommand implements Callable<Integer> {
         };
         EngineConfig config = options.config();
         Lake lake = options.openExistingLake(config);
-        Query parsed = Query.parse(lake.spark(), query);
-        if (!parsed.readOnly()) {
-            throw new UsageException("sql only reads the lake; this statement would change it (" + parsed.statement() + ")");
-        }
+        // The same gate as serve's: a read of the lake's tables, decided on the analysed plan; no
+        // file read by its path, no statement that changes the lake (a write takes the writer lock,
+        // and only the engine's own commands write).
+        lake.spark().conf().set("spark.sql.runSQLOnFiles", "false");
+        // A refused statement is in audit.run too, as a failed sql run ("failed: Refused").
         return options.audited(lake, config, "sql", false, audit -> {
-            // Only the tables the query names: registering a table reads its Delta log.
-            lake.registerNamed(parsed.tables());
-            Dataset<Row> result;
-            try {
-                result = lake.spark().sql(query);
-                result.schema();
-            } catch (Exception e) { // Spark's AnalysisException is a checked exception thrown from Scala
-                throw new UsageException("query error: " + Query.firstLine(e.getMessage()));
-            }
+            lake.registerNamed(Query.named(lake.spark(), query));
+            Dataset<Row> result = Query.check(lake.spark(), lake, query, LOCAL).rows();
             write(flattened(result), separator, new PrintStream(System.out, false, StandardCharsets.UTF_8));
             return Main.OK;
         });

@@ -39,7 +39,7 @@ final class WarmUpCommand implements Callable<Integer> {
             for (String text : new String[]{"SELECT count(*) FROM audit.run",
                     "SELECT command, count(*) AS n, max(started_at), sum(x) FROM audit.run WHERE as_of = current_date() GROUP BY command",
                     "SELECT a.*, b.n AS m FROM audit.run a JOIN audit.run b ON a.n = b.n ORDER BY a.n LIMIT 3"}) {
-                lake.registerNamed(Query.parse(lake.spark(), text).tables());
+                lake.registerNamed(Query.named(lake.spark(), text));
                 SqlCommand.write(SqlCommand.flattened(lake.spark().sql(text)), ',',
                         new PrintStream(OutputStream.nullOutputStream()));
             }

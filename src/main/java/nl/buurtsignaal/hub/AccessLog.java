@@ -165,7 +165,7 @@ public final class AccessLog {
         for (Entry e : pending) {
             rows.add(RowFactory.create(Timestamp.from(e.at()), e.user(), e.role(), e.action(), e.signalId(), e.detail()));
         }
-        lake.createIfMissing(Tables.AUDIT_ACCESS, SCHEMA, Reviews.CHECKPOINTS);
+        lake.createIfMissing(Tables.AUDIT_ACCESS, SCHEMA, Reviews.APPEND_ONLY);
         lake.append(Tables.AUDIT_ACCESS, lake.spark().createDataFrame(rows, SCHEMA).coalesce(1));
     }
 

@@ -31,9 +31,8 @@ public final class Hub implements AutoCloseable {
         this.reviews = new Reviews(lake, settings);
         this.access = new AccessLog(lake, journalOf(lake));
         HubService service = new HubService(data, reviews, settings, EvidenceText.load(config), HubService.geometry(config));
-        Sessions sessions = new Sessions(settings.idleTimeout(), settings.maxLoginFailures(), settings.loginWindow(),
-                Clock.systemUTC());
-        this.server = new HubServer(service, reviews, users, sessions, access, settings);
+        Sessions sessions = new Sessions(settings.idleTimeout(), settings.sessionLifetime(), users::roleOf, Clock.systemUTC());
+        this.server = new HubServer(service, reviews, users, sessions, settings.throttle(), access, settings);
     }
 
     /** The access journal: beside the lake's tables when the lake is local, else in the temporary folder. */
@@ -73,6 +72,11 @@ public final class Hub implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The access log (tests read what it recorded). */
+    public AccessLog access() {
+        return access;
     }
 
     public HubData data() {

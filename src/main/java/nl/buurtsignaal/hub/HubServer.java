@@ -36,20 +36,24 @@ public final class HubServer {
     private final Reviews reviews;
     private final HubUsers users;
     private final Sessions sessions;
+    private final LoginThrottle throttle;
     private final AccessLog access;
     private final HubSettings settings;
     private final Javalin app;
 
-    public HubServer(HubService service, Reviews reviews, HubUsers users, Sessions sessions, AccessLog access,
-                     HubSettings settings) {
+    public HubServer(HubService service, Reviews reviews, HubUsers users, Sessions sessions, LoginThrottle throttle,
+                     AccessLog access, HubSettings settings) {
         this.service = service;
         this.reviews = reviews;
         this.users = users;
         this.sessions = sessions;
+        this.throttle = throttle;
         this.access = access;
         this.settings = settings;
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
+            // Javalin's own limit, on Content-Length; body(ctx) also counts what it reads
+            config.http.maxRequestSize = settings.maxBodyBytes();
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";
                 files.directory = "/hub/static";
@@ -164,7 +168,7 @@ public final class HubServer {
             if (!service.exists(id)) {
                 throw new Refused(404, "no signal " + safe(id));
             }
-            JsonNode body = body(ctx);
+            JsonNode body = body(ctx, settings.maxBodyBytes());
             Sessions.Session s = session(ctx);
             Reviews.Event e = reviews.decide(id, s.user(), s.role(), new Reviews.Decision(text(body, "status"), text(body, "reason_code"),
                     text(body, "partner"), text(body, "note"), text(body, "based_on")));
@@ -201,21 +205,45 @@ public final class HubServer {
     }
 
     private void login(Context ctx) {
-        JsonNode body = body(ctx);
+        // Only a JSON body, from a page of the hub itself: a cross-site form cannot log a browser in
+        // as someone else (login CSRF). A form post cannot send application/json without CORS.
+        String type = ctx.header("Content-Type");
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new Refused(415, "log in with a JSON body (Content-Type: application/json)");
+        }
+        if (!sameOrigin(ctx)) {
+            throw new Refused(403, "a login comes from the hub's own pages");
+        }
+        JsonNode body = body(ctx, settings.maxBodyBytes());
         String name = text(body, "name");
         String password = text(body, "password");
-        if (sessions.throttled(name)) {
-            access.record(users.knows(name) ? name : null, null, "login_failed", null, "throttled");
-            throw new Refused(429, "too many failed logins for this name: wait " + settings.loginWindow().toMinutes() + " minutes");
+        String client = ctx.ip();
+        // a name that is no user's is not kept: it may be anything typed, a BSN included
+        String audited = users.knows(name) ? name : null;
+        LoginThrottle.Verdict verdict = throttle.before(name, client);
+        if (verdict.refused()) {
+            long n = throttle.throttled(name, client);
+            if (n > 0) {
+                access.record(audited, null, "login_failed", null, "throttled (" + n + (n == 1 ? " attempt" : " attempts") + " refused so far)");
+            }
+            throw new Refused(429, "too many failed logins for this name from here: wait " + settings.loginWindow().toMinutes() + " minutes");
         }
-        HubUsers.User user = users.verify(name, password).orElse(null);
+        sleep(verdict.delay());
+        if (!throttle.acquire(java.time.Duration.ofSeconds(10))) {
+            throw new Refused(503, "too many logins at once: try again in a moment");
+        }
+        HubUsers.User user;
+        try {
+            user = users.verify(name, password).orElse(null);
+        } finally {
+            throttle.release();
+        }
         if (user == null) {
-            sessions.failed(name);
-            // a name that is no user's is not kept: it may be anything typed, a BSN included
-            access.record(users.knows(name) ? name : null, null, "login_failed", null, users.knows(name) ? null : "unknown name");
+            throttle.failed(name, client);
+            access.record(audited, null, "login_failed", null, audited == null ? "unknown name" : null);
             throw new Refused(401, "wrong name or password");
         }
-        sessions.succeeded(name);
+        throttle.succeeded(name, client);
         if (!user.role().inHub()) {
             access.record(user.name(), user.role(), "login_failed", null, "not a hub role");
             throw new Refused(403, "the role " + user.role().id() + " is for the SQL endpoint (serve), not the hub");
@@ -224,6 +252,35 @@ public final class HubServer {
         access.record(user.name(), user.role(), "login", null, null);
         ctx.header("Set-Cookie", COOKIE + "=" + s.id() + "; Path=/; HttpOnly; SameSite=Strict" + secureFlag(ctx));
         json(ctx, 200, Map.of("role", user.role().id(), "csrf", s.csrf(), "name", user.name()));
+    }
+
+    /**
+     * Whether a request comes from the hub's own pages, as the browser says: Sec-Fetch-Site (sent
+     * by every current browser) same-origin or none, and an Origin, where one is sent, of this host.
+     * A client that is no browser (curl, a script of the hub) sends neither and is let through.
+     */
+    static boolean sameOrigin(Context ctx) {
+        String site = ctx.header("Sec-Fetch-Site");
+        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+            return false;
+        }
+        String origin = ctx.header("Origin");
+        if (origin == null) {
+            return true;
+        }
+        String host = ctx.header("Host");
+        return host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));
+    }
+
+    private static void sleep(java.time.Duration delay) {
+        if (delay.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Behind the municipality's TLS proxy the cookie is Secure (X-Forwarded-Proto: https). */
@@ -276,9 +333,22 @@ public final class HubServer {
         return s == null || s.isBlank() ? null : s;
     }
 
-    private static JsonNode body(Context ctx) {
+    /**
+     * The request's JSON object, read from the request's stream and refused with 413 past
+     * {@code limit} bytes, counted as they arrive: a chunked body has no Content-Length to trust.
+     */
+    private static JsonNode body(Context ctx, int limit) {
+        byte[] bytes;
+        try (java.io.InputStream in = ctx.req().getInputStream()) {
+            bytes = in.readNBytes(limit + 1);
+        } catch (java.io.IOException e) {
+            throw new Refused(400, "the body could not be read");
+        }
+        if (bytes.length > limit) {
+            throw new Refused(413, "the body is larger than " + limit + " bytes");
+        }
         try {
-            JsonNode node = JSON.readTree(ctx.body());
+            JsonNode node = JSON.readTree(bytes);
             if (node == null || !node.isObject()) {
                 throw new Refused(400, "the body is a JSON object");
             }

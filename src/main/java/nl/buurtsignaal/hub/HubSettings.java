@@ -9,7 +9,8 @@ import java.util.Map;
 
 /** The hub's settings from conf/buurtsignaal.yaml ({@code hub:}): codes, partners, session limits. */
 public record HubSettings(Map<String, List<String>> reasonCodes, List<String> partners, Duration idleTimeout,
-                          int maxLoginFailures, Duration loginWindow, int maxPageSize) {
+                          Duration sessionLifetime, int maxLoginFailures, Duration loginWindow, int maxPageSize,
+                          int maxBodyBytes) {
 
     public static HubSettings of(EngineConfig config) {
         List<String> confirmed = config.strings("hub.reason_codes.confirmed");
@@ -20,8 +21,15 @@ public record HubSettings(Map<String, List<String>> reasonCodes, List<String> pa
         }
         return new HubSettings(Map.of("confirmed", confirmed, "dismissed", dismissed), partners,
                 Duration.ofMinutes((long) config.number("hub.idle_timeout_minutes", 30)),
+                Duration.ofMinutes((long) config.number("hub.session_lifetime_minutes", 600)),
                 (int) config.number("hub.login_max_failures", 5),
                 Duration.ofMinutes((long) config.number("hub.login_window_minutes", 15)),
-                (int) config.number("hub.max_page_size", 200));
+                (int) config.number("hub.max_page_size", 200),
+                (int) config.number("hub.max_body_bytes", 65536));
+    }
+
+    /** The login throttle of these settings (shared by the hub and the SQL endpoint). */
+    public LoginThrottle throttle() {
+        return new LoginThrottle(maxLoginFailures, loginWindow, 10_000, 4, java.time.Clock.systemUTC());
     }
 }

@@ -31,13 +31,66 @@ public final class HubUsers {
     public record User(String name, Role role, String hash) {
     }
 
-    private final Map<String, User> users;
+    private volatile Map<String, User> users;
+    private final Path file;
+    private volatile String stamp;
+    private volatile long checkedAt;
 
-    private HubUsers(Map<String, User> users) {
+    private HubUsers(Map<String, User> users, Path file) {
         this.users = users;
+        this.file = file;
+        this.stamp = stampOf(file);
+        this.checkedAt = System.nanoTime();
     }
 
     public static HubUsers read(Path file) {
+        return new HubUsers(parse(file), file);
+    }
+
+    /**
+     * Reads the file again when it changed (checked at most once a second): a user removed or given
+     * another role is no longer known as before, and their sessions end. A file that can no longer
+     * be read, or has a bad line, knows no user until it is mended (closed, not open, on a mistake).
+     */
+    public void refresh() {
+        long now = System.nanoTime();
+        if (now - checkedAt < 1_000_000_000L) {
+            return;
+        }
+        synchronized (this) {
+            checkedAt = now;
+            String current = stampOf(file);
+            if (current.equals(stamp)) {
+                return;
+            }
+            stamp = current;
+            try {
+                users = parse(file);
+            } catch (UsageException e) {
+                users = Map.of();
+                System.err.println("users file changed and cannot be used, so no one can log in until it is mended: " + e.getMessage());
+            }
+        }
+    }
+
+    /** The file's modification time, size and inode, as one text: a change in any is a change. */
+    private static String stampOf(Path file) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            return a.lastModifiedTime().toMillis() + "/" + a.size() + "/" + a.fileKey();
+        } catch (IOException e) {
+            return "missing";
+        }
+    }
+
+    /** The role of a user as the file now says, after a {@link #refresh}; empty for a name that is no user's (any more). */
+    public Optional<Role> roleOf(String name) {
+        refresh();
+        User user = name == null ? null : users.get(name);
+        return user == null ? Optional.empty() : Optional.of(user.role());
+    }
+
+    private static Map<String, User> parse(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new UsageException("users file not found: " + file + " (make one with: buurtsignaal hub-user add)");
         }
@@ -65,11 +118,12 @@ public final class HubUsers {
                 throw new UsageException("users file " + file + " line " + n + ": " + e.getMessage());
             }
         }
-        return new HubUsers(users);
+        return users;
     }
 
     /** The user's role when the password is theirs; empty for a wrong name or password alike. */
     public Optional<User> verify(String name, String password) {
+        refresh();
         User user = name == null ? null : users.get(name);
         String hash = user != null ? user.hash() : DUMMY;
         boolean ok = password != null && Password.check(password, hash).with(ARGON2);
@@ -78,6 +132,7 @@ public final class HubUsers {
 
     /** Whether a name is a user's. */
     public boolean knows(String name) {
+        refresh();
         return name != null && users.containsKey(name);
     }
 

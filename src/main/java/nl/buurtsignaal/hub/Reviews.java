@@ -23,6 +23,11 @@ import java.util.UUID;
  * needs, four eyes on forwarding, and the answer for a decision made on a stale view (409). Each
  * decision is one Delta commit (an append; no event is ever changed). One hub process decides for
  * a lake: decisions are serialised here, and the engine's commands write other tables.
+ *
+ * <p>hub.review is append-only by Delta itself ({@code delta.appendOnly}): no update, delete,
+ * merge or overwrite of a decision is accepted by the table, whoever tries. A note is free text
+ * and may have to be erased (a person named in it), so it is kept apart, in hub.review_note
+ * (event_id, note), which erase may redact; hub.review's own note column stays empty from then on.
  */
 public final class Reviews {
     public static final StructType SCHEMA = new StructType()
@@ -44,6 +49,11 @@ public final class Reviews {
     static final int MAX_NOTE = 2_000;
     /** Delta table properties of the hub's tables: a checkpoint every 500 commits rather than 10. */
     static final Map<String, String> CHECKPOINTS = Map.of("delta.checkpointInterval", "500");
+    /** hub.review's properties: a long checkpoint interval, and append-only by Delta. */
+    static final Map<String, String> APPEND_ONLY = Map.of("delta.checkpointInterval", "500", "delta.appendOnly", "true");
+    public static final StructType NOTE_SCHEMA = new StructType()
+            .add("event_id", DataTypes.StringType, false)
+            .add("note", DataTypes.StringType, false);
 
     public record Event(String eventId, String signalId, String status, String reviewer, String role, Instant decidedAt,
                         String reasonCode, String partner, String basedOn, String note) {
@@ -57,6 +67,7 @@ public final class Reviews {
     private final KernelReader reader;
     private final Map<String, List<Event>> bySignal = new HashMap<>();
     private long version = -2;
+    private long notesVersion = -2;
 
     public Reviews(Lake lake, HubSettings settings) {
         this.lake = lake;
@@ -76,21 +87,28 @@ public final class Reviews {
     /** Reloads hub.review when another process changed it (erase redacts notes). */
     public synchronized void refresh() {
         long now = lake.exists(Tables.HUB_REVIEW) ? lake.version(Tables.HUB_REVIEW) : -1;
-        if (now == version) {
+        long notes = lake.exists(Tables.HUB_REVIEW_NOTE) ? lake.version(Tables.HUB_REVIEW_NOTE) : -1;
+        if (now == version && notes == notesVersion) {
             return;
         }
         bySignal.clear();
+        Map<String, String> noteOf = new HashMap<>();
+        if (notes >= 0) {
+            reader.forEach(lake.location(Tables.HUB_REVIEW_NOTE), List.of("event_id", "note"), r -> noteOf.put(r.getString(0), r.getString(1)));
+        }
         if (now >= 0) {
             // Delta Kernel: the events read in this process, no Spark job
             reader.forEach(lake.location(Tables.HUB_REVIEW), List.of("event_id", "signal_id", "status", "reviewer", "role",
                     "decided_at", "reason_code", "partner", "based_on", "note"), r -> {
-                Event e = new Event(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-                        micros(r.getLong(5)), text(r, 6), text(r, 7), text(r, 8), text(r, 9));
+                String id = r.getString(0);
+                Event e = new Event(id, r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                        micros(r.getLong(5)), text(r, 6), text(r, 7), text(r, 8), noteOf.getOrDefault(id, text(r, 9)));
                 bySignal.computeIfAbsent(e.signalId(), k -> new ArrayList<>()).add(e);
             });
             bySignal.values().forEach(Reviews::chain);
         }
         version = now;
+        notesVersion = notes;
     }
 
     /** Orders one signal's events along their chain: the first has no based_on, each next follows it. */
@@ -200,9 +218,16 @@ public final class Reviews {
         Event event = new Event("ev-" + UUID.randomUUID(), signalId, d.status(), user, role.id(), Instant.now(),
                 reasonCode, partner, latestId, d.note() == null || d.note().isBlank() ? null : d.note().strip());
         Row row = RowFactory.create(event.eventId(), event.signalId(), event.status(), event.reviewer(), event.role(),
-                Timestamp.from(event.decidedAt()), event.reasonCode(), event.partner(), event.basedOn(), event.note());
+                Timestamp.from(event.decidedAt()), event.reasonCode(), event.partner(), event.basedOn(), null);
+        // The note first: a decision whose note was not written is not recorded (the caller may try again).
+        if (event.note() != null) {
+            lake.createIfMissing(Tables.HUB_REVIEW_NOTE, NOTE_SCHEMA, CHECKPOINTS);
+            lake.append(Tables.HUB_REVIEW_NOTE, lake.spark().createDataFrame(List.of(RowFactory.create(event.eventId(), event.note())),
+                    NOTE_SCHEMA).coalesce(1));
+            notesVersion = lake.version(Tables.HUB_REVIEW_NOTE);
+        }
         // Delta: one append per decision, the only writer of hub.review in this lake.
-        lake.createIfMissing(Tables.HUB_REVIEW, SCHEMA, CHECKPOINTS);
+        lake.createIfMissing(Tables.HUB_REVIEW, SCHEMA, APPEND_ONLY);
         lake.append(Tables.HUB_REVIEW, lake.spark().createDataFrame(List.of(row), SCHEMA).coalesce(1));
         version = lake.version(Tables.HUB_REVIEW);
         bySignal.computeIfAbsent(signalId, k -> new ArrayList<>()).add(event);

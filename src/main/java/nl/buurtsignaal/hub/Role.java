@@ -18,7 +18,12 @@ public enum Role implements RouteRole {
     /** Not a hub role: reads every lake table through the SQL endpoint ({@code serve}), read only. */
     ANALYST,
     /** Not a hub role: reads only the neighbourhood aggregates as published, through the SQL endpoint. */
-    BI;
+    BI,
+    /**
+     * Not a hub role, and off by default ({@code serve.roles}): what an analyst reads, and the
+     * per-person care rows besides (contract section 4: care data leaves only as aggregates).
+     */
+    CARE_ANALYST;
 
     /** The roles that log in to the hub (contract section 7); the others are the SQL endpoint's. */
     public static final java.util.List<Role> HUB = java.util.List.of(REVIEWER, COORDINATOR, AUDITOR, DATA_SCIENTIST);

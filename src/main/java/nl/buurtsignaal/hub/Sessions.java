@@ -4,17 +4,17 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Logged-in users: a session per login, identified by a random token in an HttpOnly cookie, with
- * a CSRF token of its own, ended by logout or after an idle period. Also counts failed logins per
- * name, for throttling.
+ * a CSRF token of its own. A session ends at logout, after an idle period, after its absolute
+ * lifetime however busy it is, and as soon as the users file no longer gives its user the role it
+ * was started with (a user removed or given another role is out at their next request).
  */
 public final class Sessions {
     public record Session(String id, String user, Role role, String csrf, Instant started) {
@@ -23,16 +23,16 @@ public final class Sessions {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
-    private final Map<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
     private final Duration idle;
-    private final int maxFailures;
-    private final Duration window;
+    private final Duration lifetime;
+    private final Function<String, Optional<Role>> roleNow;
     private final Clock clock;
 
-    public Sessions(Duration idle, int maxFailures, Duration window, Clock clock) {
+    /** {@code roleNow}: a user's role as the users file says now, empty for a user who is no more. */
+    public Sessions(Duration idle, Duration lifetime, Function<String, Optional<Role>> roleNow, Clock clock) {
         this.idle = idle;
-        this.maxFailures = maxFailures;
-        this.window = window;
+        this.lifetime = lifetime;
+        this.roleNow = roleNow;
         this.clock = clock;
     }
 
@@ -53,11 +53,13 @@ public final class Sessions {
         if (s == null || seen == null) {
             return Optional.empty();
         }
-        if (seen.plus(idle).isBefore(clock.instant())) {
+        Instant now = clock.instant();
+        if (seen.plus(idle).isBefore(now) || !now.isBefore(s.started().plus(lifetime))
+                || !roleNow.apply(s.user()).map(r -> r == s.role()).orElse(false)) {
             end(id);
             return Optional.empty();
         }
-        lastSeen.put(id, clock.instant());
+        lastSeen.put(id, now);
         return Optional.of(s);
     }
 
@@ -66,30 +68,9 @@ public final class Sessions {
         lastSeen.remove(id);
     }
 
-    /** Whether a name has had too many failed logins within the window. */
-    public boolean throttled(String name) {
-        Deque<Instant> recent = failures.get(name == null ? "" : name);
-        if (recent == null) {
-            return false;
-        }
-        synchronized (recent) {
-            Instant cutoff = clock.instant().minus(window);
-            while (!recent.isEmpty() && recent.peekFirst().isBefore(cutoff)) {
-                recent.pollFirst();
-            }
-            return recent.size() >= maxFailures;
-        }
-    }
-
-    public void failed(String name) {
-        Deque<Instant> recent = failures.computeIfAbsent(name == null ? "" : name, k -> new ArrayDeque<>());
-        synchronized (recent) {
-            recent.addLast(clock.instant());
-        }
-    }
-
-    public void succeeded(String name) {
-        failures.remove(name);
+    /** Sessions that are open (tests). */
+    public int size() {
+        return sessions.size();
     }
 
     private static String token() {

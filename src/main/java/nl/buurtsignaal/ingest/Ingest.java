@@ -134,6 +134,11 @@ public final class Ingest {
     }
 
     Outcome ingest(Sources.Source source, Path deliveryDir) {
+        // before anything of it is read: a link could point anywhere the engine may read
+        String irregular = zone.irregular(deliveryDir);
+        if (irregular != null) {
+            throw new DeliveryRejected(irregular);
+        }
         Manifest manifest = Manifest.read(zone, deliveryDir, source.name());
         DeliveryChecks.checkFileSet(zone, deliveryDir, manifest);
         DeliveryChecks.checkChecksums(zone, deliveryDir, manifest);

@@ -85,4 +85,53 @@ public final class LandingZone {
             throw new UsageException("cannot read " + path);
         }
     }
+
+    /**
+     * Why a delivery folder is not plain, or null when it is: the folder, its source folder and every
+     * entry in it must be what they seem, never a symbolic link (which would make the engine read
+     * whatever it points at, the key file included), and every entry a regular file (no device, pipe,
+     * socket or sub-folder). Looked at without following links.
+     */
+    public String irregular(Path deliveryDir) {
+        List<Path> entries = new java.util.ArrayList<>(List.of(deliveryDir.getParent(), deliveryDir));
+        try {
+            if (!"file".equals(fs.getScheme())) {
+                for (Path p : entries) {
+                    if (fs.getFileLinkStatus(p).isSymlink()) {
+                        return "the folder " + p.getName() + " is a symbolic link: a delivery is read without following links";
+                    }
+                }
+                for (FileStatus st : fs.listStatus(deliveryDir)) {
+                    FileStatus own = fs.getFileLinkStatus(st.getPath());
+                    if (own.isSymlink() || !own.isFile()) {
+                        return st.getPath().getName() + (own.isSymlink() ? " is a symbolic link" : " is not a regular file")
+                                + ": a delivery holds regular files only";
+                    }
+                }
+                return null;
+            }
+            for (Path p : entries) {
+                if (java.nio.file.Files.isSymbolicLink(local(p))) {
+                    return "the folder " + p.getName() + " is a symbolic link: a delivery is read without following links";
+                }
+            }
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(local(deliveryDir))) {
+                for (java.nio.file.Path f : files.sorted().toList()) {
+                    java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(f,
+                            java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    if (!a.isRegularFile()) {
+                        return f.getFileName() + (a.isSymbolicLink() ? " is a symbolic link" : " is not a regular file")
+                                + ": a delivery holds regular files only";
+                    }
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UsageException("cannot read the delivery folder " + deliveryDir);
+        }
+    }
+
+    private static java.nio.file.Path local(Path p) {
+        return java.nio.file.Path.of(p.toUri());
+    }
 }

@@ -22,6 +22,8 @@ public final class Tables {
     public static final String ML_FAIRNESS = "ml.fairness";
 
     public static final String HUB_REVIEW = "hub.review";
+    /** A decision's note (event_id, note), apart from hub.review so that erase can redact it while hub.review stays append-only. */
+    public static final String HUB_REVIEW_NOTE = "hub.review_note";
     public static final String AUDIT_ACCESS = "audit.access";
 
     public static final String SILVER_BUURT = "silver.buurt";

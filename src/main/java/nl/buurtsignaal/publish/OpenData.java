@@ -47,4 +47,41 @@ public final class OpenData {
         return "SELECT " + String.join(", ", columns(minDenominator)) + " FROM " + nl.buurtsignaal.lake.Tables.BUURT_INDICATOR
                 + " i LEFT JOIN " + nl.buurtsignaal.lake.Tables.SILVER_BUURT + " b ON i.buurt_code = b.buurt_code";
     }
+
+    /**
+     * gold.buurt_score as it may be published, of every as_of, as a query over the registered tables
+     * (the SQL endpoint's {@code published.buurt_score}), by the report's rule: a theme's score is
+     * shown where more than half of its weight rests on indicators published for that neighbourhood
+     * (else score, rank and contributions are null and {@code suppressed} is true); a contribution is
+     * shown only for an indicator published there, so that no suppressed indicator's z-score is
+     * carried; scores and contributions rounded to two decimals, as the report shows them.
+     */
+    public static String scoreExportSql(long minDenominator, nl.buurtsignaal.config.EngineConfig config) {
+        StringBuilder weights = new StringBuilder();
+        for (String theme : config.themes()) {
+            for (java.util.Map.Entry<String, String> w : config.map("scoring.weights." + theme).entrySet()) {
+                weights.append(weights.length() == 0 ? "" : ", ").append("('").append(theme.replace("'", "")).append("', '")
+                        .append(w.getKey().replace("'", "")).append("', ").append(Double.parseDouble(w.getValue())).append("D)");
+            }
+        }
+        String suppressed = nl.buurtsignaal.scoring.Scoring.suppressedSql(minDenominator)
+                .replace("denominator", "i.denominator").replace("numerator", "i.numerator");
+        return "WITH w AS (SELECT * FROM VALUES " + weights + " AS w(theme, indicator_id, weight)), "
+                + "p AS (SELECT s.as_of, s.buurt_code, s.theme, sum(w.weight) AS all_weight, "
+                + "sum(CASE WHEN i.indicator_id IS NOT NULL AND NOT " + suppressed + " THEN w.weight ELSE 0D END) AS published_weight, "
+                + "collect_list(CASE WHEN i.indicator_id IS NOT NULL AND NOT " + suppressed + " THEN i.indicator_id END) AS published "
+                + "FROM " + nl.buurtsignaal.lake.Tables.BUURT_SCORE + " s JOIN w ON w.theme = s.theme "
+                + "LEFT JOIN " + nl.buurtsignaal.lake.Tables.BUURT_INDICATOR + " i ON i.as_of = s.as_of AND i.buurt_code = s.buurt_code "
+                + "AND i.indicator_id = w.indicator_id GROUP BY s.as_of, s.buurt_code, s.theme) "
+                + "SELECT s.as_of, s.buurt_code, s.theme, "
+                + "CASE WHEN p.published_weight * 2 > p.all_weight THEN round(s.score, 2) END AS score, "
+                + "CASE WHEN p.published_weight * 2 > p.all_weight THEN s.rank END AS rank, "
+                + "p.published_weight * 2 > p.all_weight AND s.flagged AS flagged, "
+                + "CASE WHEN p.published_weight * 2 > p.all_weight THEN transform(filter(s.contributions, "
+                + "c -> array_contains(p.published, c.indicator_id)), "
+                + "c -> named_struct('indicator_id', c.indicator_id, 'contribution', round(c.contribution, 2))) END AS contributions, "
+                + "NOT (p.published_weight * 2 > p.all_weight) AS suppressed, s.method_version "
+                + "FROM " + nl.buurtsignaal.lake.Tables.BUURT_SCORE + " s JOIN p ON p.as_of = s.as_of AND p.buurt_code = s.buurt_code "
+                + "AND p.theme = s.theme";
+    }
 }

@@ -135,6 +135,10 @@ public final class Report {
             List<String[]> contributions = new ArrayList<>();
             if (!hidden) {
                 for (Row c : r.<Row>getList(r.fieldIndex("contributions"))) {
+                    // a suppressed indicator's contribution would carry its z-score, so it is left out
+                    if (suppressedOf.getOrDefault(buurt, Map.of()).getOrDefault(c.getString(0), true)) {
+                        continue;
+                    }
                     contributions.add(new String[]{c.getString(0), String.format(Locale.ROOT, "%+.2f", c.getDouble(1))});
                 }
             }

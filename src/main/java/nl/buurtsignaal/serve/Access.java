@@ -8,55 +8,46 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What each role may run through the SQL endpoint. Every statement is read only. An analyst reads
- * every lake table, as with the {@code sql} command; every other role reads the neighbourhood
- * aggregates as published ({@code published.*}: the indicators under disclosure control, the
- * scores, the neighbourhoods), and the auditor and the data scientist also what the hub shows them
- * (the access and review logs; the model registry and its fairness audit). Nobody may call a
- * function that reaches into the JVM or a table-valued function, or name a file as a table.
+ * What each role may read through the SQL endpoint; {@link Query} enforces it on the analysed plan.
+ * Every statement is a read. Every role reads the neighbourhood aggregates as published
+ * ({@code published.*}: the indicators under disclosure control, the scores without the
+ * contributions of suppressed indicators, the neighbourhoods); {@code bi} reads nothing else.
+ * {@code analyst} reads the lake's tables but the per-person care rows (contract section 4: care
+ * data leaves only as aggregates) and the access log; {@code care_analyst}, a role of its own and
+ * off by default, reads the care rows too. The auditor and the data scientist, where an
+ * installation admits them, read what the hub shows them. Nobody reads a table's history but the
+ * analysts.
  */
 public final class Access {
-    /** The published aggregates, for every role: the only tables {@code bi} sees. */
     public static final String PUBLISHED = "published";
     public static final String PUBLISHED_INDICATOR = PUBLISHED + ".buurt_indicator";
     public static final String PUBLISHED_SCORE = PUBLISHED + ".buurt_score";
     public static final String PUBLISHED_BUURT = PUBLISHED + ".buurt";
     public static final List<String> PUBLISHED_TABLES = List.of(PUBLISHED_INDICATOR, PUBLISHED_SCORE, PUBLISHED_BUURT);
 
-    /** Functions that call into the JVM (System.exit, reading properties) are no query's business. */
-    private static final Set<String> REFUSED_FUNCTIONS = Set.of("reflect", "java_method", "try_reflect");
+    /** Tables with a row per person of care data, or rows of any delivery as delivered (care deliveries among them). */
+    public static final Set<String> CARE_ROWS = Set.of(Tables.bronze("care_provision"), Tables.SILVER_PROVISION, Tables.QUARANTINE_ROW);
 
     private Access() {
     }
 
-    /** Why the role may not run the query; null when it may. {@code lakeTables} are the lake's own. */
-    public static String refusal(Role role, Query query, Set<String> lakeTables) {
-        if (!query.readOnly()) {
-            return "the SQL endpoint only reads; this statement would change the lake (" + query.statement() + ")";
-        }
-        for (String f : query.functions()) {
-            if (REFUSED_FUNCTIONS.contains(f)) {
-                return "the function " + f + " is not available here";
-            }
-        }
-        if (!query.tableFunctions().isEmpty()) {
-            return "table-valued functions are not available here (" + String.join(", ", query.tableFunctions()) + ")";
-        }
-        for (String table : query.tables()) {
-            if (!mayRead(role, table, lakeTables)) {
-                return "the role " + role.id() + " may not read " + table;
-            }
-        }
-        return null;
+    /** What a role may read through the endpoint. */
+    public static Query.Grant grant(Role role) {
+        Set<String> views = role == Role.ANALYST || role == Role.CARE_ANALYST
+                ? Set.of(PUBLISHED_INDICATOR, PUBLISHED_SCORE, PUBLISHED_BUURT, Tables.BUURT_INDICATOR_TREND)
+                : Set.copyOf(PUBLISHED_TABLES);
+        boolean history = role == Role.ANALYST || role == Role.CARE_ANALYST;
+        return new Query.Grant(role.id(), table -> mayRead(role, table), views, history);
     }
 
-    /** Whether the role may read a table or view by this name. */
-    public static boolean mayRead(Role role, String table, Set<String> lakeTables) {
+    /** Whether the role may read a lake table (by its catalogue identity) or a published view. */
+    public static boolean mayRead(Role role, String table) {
         if (PUBLISHED_TABLES.contains(table)) {
             return true;
         }
         return switch (role) {
-            case ANALYST -> lakeTables.contains(table) || table.equals(Tables.BUURT_INDICATOR_TREND);
+            case ANALYST -> !CARE_ROWS.contains(table) && !table.equals(Tables.AUDIT_ACCESS);
+            case CARE_ANALYST -> !table.equals(Tables.AUDIT_ACCESS);
             case AUDITOR -> table.equals(Tables.AUDIT_ACCESS) || table.equals(Tables.HUB_REVIEW);
             case DATA_SCIENTIST -> table.equals(Tables.ML_MODEL) || table.equals(Tables.ML_FAIRNESS);
             default -> false;

@@ -4,7 +4,9 @@ import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.hub.AccessLog;
+import nl.buurtsignaal.hub.HubSettings;
 import nl.buurtsignaal.hub.HubUsers;
+import nl.buurtsignaal.hub.LoginThrottle;
 import nl.buurtsignaal.hub.Role;
 import nl.buurtsignaal.lake.Lake;
 import nl.buurtsignaal.lake.Tables;
@@ -21,6 +23,9 @@ import org.apache.arrow.flight.CallStatus;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.spark.sql.SparkSession;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,11 +34,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code serve}: a warm, read-only SQL endpoint over the lake for BI tools and notebooks, in
  * Apache Arrow Flight SQL (Arrow's JDBC driver, and ODBC drivers, connect to it). Users log in
- * with the hub's users file; their role decides what they may read ({@link Access}); every query
- * is recorded in audit.access, through a journal of its own as the hub does.
+ * with the hub's users file, throttled as the hub throttles; only the roles of {@code serve.roles}
+ * are admitted, and their role decides what they may read ({@link Access}). Each login gets a Spark
+ * session of its own, with SQL on files turned off. Every statement is recorded in audit.access
+ * through a journal of its own, as the hub does. With {@code --tls-cert} and {@code --tls-key} it
+ * speaks TLS, which it must off the host.
  *
  * <p>{@code published.buurt_indicator} is gold.buurt_indicator as {@code publish} exports it
- * (suppressed, rounded to 5), a view over the table.
+ * (suppressed, rounded to 5), {@code published.buurt_score} the scores as the report publishes
+ * them ({@link nl.buurtsignaal.publish.OpenData#scoreExportSql}): views over the tables.
  */
 public final class Serve implements AutoCloseable {
     private final Lake lake;
@@ -41,16 +50,17 @@ public final class Serve implements AutoCloseable {
     private final HubUsers users;
     private final long minDenominator;
     private final AccessLog access;
-    private final Map<String, Role> roles = new ConcurrentHashMap<>();
+    private final Set<Role> admitted;
+    private final LoginThrottle throttle;
+    private final Map<String, SqlEndpoint.Connection> connections = new ConcurrentHashMap<>();
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "serve-access-flush");
         t.setDaemon(true);
         return t;
     });
-    /** The session's values of the settings serve.spark changes, put back when it stops. */
-    private final Map<String, java.util.Optional<String>> sessionValues = new java.util.LinkedHashMap<>();
     private BufferAllocator allocator;
     private FlightServer server;
+    private SqlEndpoint endpoint;
 
     public Serve(Lake lake, EngineConfig config, HubUsers users) {
         this.lake = lake;
@@ -58,6 +68,16 @@ public final class Serve implements AutoCloseable {
         this.users = users;
         this.minDenominator = (long) config.number("publication.min_denominator", 50);
         this.access = new AccessLog(lake, journalOf(lake), "serve");
+        Set<Role> roles = new java.util.TreeSet<>();
+        for (String id : config.strings("serve.roles")) {
+            try {
+                roles.add(Role.of(id));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("setting serve.roles: " + e.getMessage());
+            }
+        }
+        this.admitted = roles.isEmpty() ? Set.of(Role.ANALYST, Role.BI) : roles;
+        this.throttle = HubSettings.of(config).throttle();
     }
 
     private static Path journalOf(Lake lake) {
@@ -65,21 +85,32 @@ public final class Serve implements AutoCloseable {
                 : Path.of(System.getProperty("java.io.tmpdir"), "buurtsignaal-serve-access-journal");
     }
 
-    /** Registers the lake's tables, opens the access journal and starts listening. */
+    /** Registers the lake's tables, opens the access journal and starts listening, in plain text. */
     public Serve start(String host, int port, Progress progress) {
-        config.map("serve.spark").forEach((key, value) -> {
-            sessionValues.put(key, java.util.Optional.ofNullable(lake.spark().conf().get(key, null)));
-            lake.spark().conf().set(key, value);
-        });
+        return start(host, port, null, null, progress);
+    }
+
+    /** As {@link #start(String, int, Progress)}, over TLS when a certificate chain and its key (PEM files) are given. */
+    public Serve start(String host, int port, Path tlsCert, Path tlsKey, Progress progress) {
         progress.info("registering the lake's tables");
         int tables = lake.registerAll().size();
         publishedViews(Access.PUBLISHED_TABLES);
         access.open();
         allocator = new RootAllocator();
-        SqlEndpoint endpoint = new SqlEndpoint(lake, access, this::roleOf, allocator, this::publishedViews);
-        server = FlightServer.builder(allocator, Location.forGrpcInsecure(host, port), endpoint)
-                .headerAuthenticator(new GeneratedBearerTokenAuthenticator(new BasicCallHeaderAuthenticator(this::login)))
-                .build();
+        endpoint = new SqlEndpoint(lake, access, this::connectionOf, allocator, this::publishedViews,
+                (long) config.number("serve.query_timeout_seconds", 300));
+        boolean tls = tlsCert != null;
+        FlightServer.Builder builder = FlightServer.builder(allocator,
+                        tls ? Location.forGrpcTls(host, port) : Location.forGrpcInsecure(host, port), endpoint)
+                .headerAuthenticator(new GeneratedBearerTokenAuthenticator(new BasicCallHeaderAuthenticator(this::login)));
+        if (tls) {
+            try {
+                builder.useTls(tlsCert.toFile(), tlsKey.toFile());
+            } catch (IOException e) {
+                throw new UsageException("cannot read the TLS certificate or key: " + e.getMessage());
+            }
+        }
+        server = builder.build();
         try {
             server.start();
         } catch (IOException e) {
@@ -87,7 +118,8 @@ public final class Serve implements AutoCloseable {
                     + " (in use, or not an address of this machine): choose another with --port or --bind");
         }
         flusher.scheduleWithFixedDelay(this::flush, 1, 1, TimeUnit.SECONDS);
-        progress.info(tables + " tables, and the published aggregates as " + Access.PUBLISHED + ".*");
+        progress.info(tables + " tables, and the published aggregates as " + Access.PUBLISHED + ".*; roles "
+                + admitted.stream().map(Role::id).toList() + (tls ? "; TLS" : "; no TLS: for this host only"));
         return this;
     }
 
@@ -95,25 +127,77 @@ public final class Serve implements AutoCloseable {
         return server.getPort();
     }
 
-    /** The role of a user logged in on this server. */
-    private Role roleOf(String user) {
-        Role role = roles.get(user);
-        if (role == null) {
+    /**
+     * The login a call was made under. A user removed from the users file, or given another role,
+     * is out at the next call; an unknown login (the server restarted) is asked to log in again.
+     */
+    private SqlEndpoint.Connection connectionOf(String login) {
+        SqlEndpoint.Connection c = login == null ? null : connections.get(login);
+        if (c == null) {
             throw CallStatus.UNAUTHENTICATED.withDescription("not logged in").toRuntimeException();
         }
-        return role;
+        if (!users.roleOf(c.user()).map(r -> r == c.role()).orElse(false)) {
+            connections.remove(login);
+            throw CallStatus.UNAUTHENTICATED.withDescription("your login ended: log in again").toRuntimeException();
+        }
+        return c;
     }
 
     private CallHeaderAuthenticator.AuthResult login(String name, String password) {
-        HubUsers.User user = users.verify(name, password).orElse(null);
+        String audited = users.knows(name) ? name : null;
+        // Flight does not tell a client's address: the name's failures slow every client's logins for it
+        LoginThrottle.Verdict verdict = throttle.before(name, null);
+        if (!verdict.delay().isZero()) {
+            try {
+                Thread.sleep(verdict.delay().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!throttle.acquire(java.time.Duration.ofSeconds(10))) {
+            throw CallStatus.UNAVAILABLE.withDescription("too many logins at once: try again in a moment").toRuntimeException();
+        }
+        HubUsers.User user;
+        try {
+            user = users.verify(name, password).orElse(null);
+        } finally {
+            throttle.release();
+        }
         if (user == null) {
-            // a name that is no user's is not kept: it may be anything typed, a BSN included
-            access.record(users.knows(name) ? name : null, null, "login_failed", null, "serve");
+            throttle.failed(name, null);
+            access.record(audited, null, "login_failed", null, "serve");
             throw CallStatus.UNAUTHENTICATED.withDescription("wrong name or password").toRuntimeException();
         }
-        roles.put(user.name(), user.role());
+        if (!admitted.contains(user.role())) {
+            access.record(user.name(), user.role(), "login_failed", null, "serve: role not admitted");
+            throw CallStatus.UNAUTHENTICATED.withDescription("the role " + user.role().id() + " may not use the SQL endpoint")
+                    .toRuntimeException();
+        }
+        throttle.succeeded(name, null);
+        String login = user.name() + "/" + UUID.randomUUID();
+        connections.put(login, new SqlEndpoint.Connection(user.name(), user.role(), session()));
         access.record(user.name(), user.role(), "login", null, "serve");
-        return user::name;
+        return () -> login;
+    }
+
+    /**
+     * A Spark session of its own for one login: the engine's SQL settings, serve.spark's, and no SQL
+     * on files ({@code text.`/path`}), whatever the statement says; nothing it sets reaches another.
+     */
+    private SparkSession session() {
+        SparkSession base = lake.spark();
+        SparkSession own = base.newSession();
+        base.sessionState().conf().getAllConfs().foreach(entry -> {
+            try {
+                own.sessionState().conf().setConfString(entry._1(), entry._2());
+            } catch (RuntimeException e) {
+                // a static setting, the same in every session of the application
+            }
+            return null;
+        });
+        config.map("serve.spark").forEach((key, value) -> own.conf().set(key, value));
+        own.conf().set("spark.sql.runSQLOnFiles", "false");
+        return own;
     }
 
     /**
@@ -127,7 +211,7 @@ public final class Serve implements AutoCloseable {
         synchronized (this) {
             lake.spark().sql("CREATE DATABASE IF NOT EXISTS " + Access.PUBLISHED);
             view(Access.PUBLISHED_INDICATOR, OpenData.exportSql(minDenominator), Tables.BUURT_INDICATOR, Tables.SILVER_BUURT);
-            view(Access.PUBLISHED_SCORE, "SELECT * FROM " + Tables.BUURT_SCORE, Tables.BUURT_SCORE);
+            view(Access.PUBLISHED_SCORE, OpenData.scoreExportSql(minDenominator, config), Tables.BUURT_SCORE, Tables.BUURT_INDICATOR);
             view(Access.PUBLISHED_BUURT, "SELECT * FROM " + Tables.SILVER_BUURT, Tables.SILVER_BUURT);
         }
     }
@@ -178,16 +262,12 @@ public final class Serve implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        if (endpoint != null) {
+            endpoint.close();
+        }
         access.close();
         if (allocator != null) {
             allocator.close();
         }
-        sessionValues.forEach((key, value) -> {
-            if (value.isPresent()) {
-                lake.spark().conf().set(key, value.get());
-            } else {
-                lake.spark().conf().unset(key);
-            }
-        });
     }
 }

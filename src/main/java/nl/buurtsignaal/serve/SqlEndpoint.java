@@ -28,6 +28,8 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.SparkContext;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,23 +43,42 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * The Flight SQL service over one warm Spark session: statements and prepared statements (what
- * the JDBC driver uses), the catalog's schemas and tables as each role may see them, and the
- * server's description. Every statement is checked by {@link Access} before Spark analyses it;
- * every one run or refused is written to audit.access with who ran it.
+ * The Flight SQL service: statements and prepared statements (what the JDBC driver uses), the
+ * catalog's schemas and tables as each role may see them, and the server's description.
+ *
+ * <p>Each login (a JDBC connection logs in once) has a Spark session of its own, so that no user's
+ * settings, temporary views or functions reach another's. Every statement passes {@link Query}'s
+ * gate for the caller's role before anything is read. Every statement planned, run or refused is
+ * written to audit.access with who ran it, before the first row leaves; a statement that cannot be
+ * recorded is not answered. A run's end (rows, outcome) is recorded in a {@code finally}.
  */
 final class SqlEndpoint extends NoOpFlightSqlProducer {
     private static final String CATALOG = "buurtsignaal";
 
+    /** One login: its user, role, and Spark session. */
+    record Connection(String user, Role role, SparkSession session) {
+    }
+
     private final Lake lake;
     private final AccessLog access;
-    private final Function<String, Role> roleOf;
+    private final Function<String, Connection> connectionOf;
     private final BufferAllocator allocator;
     private final java.util.function.Consumer<java.util.Collection<String>> publishedViews;
+    private final long timeoutSeconds;
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "serve-query-timeout");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong queries = new AtomicLong();
     private final SqlInfoBuilder sqlInfo = new SqlInfoBuilder()
             .withFlightSqlServerName("buurtsignaal")
             .withFlightSqlServerVersion(String.valueOf(SqlEndpoint.class.getPackage().getImplementationVersion()))
@@ -70,12 +91,12 @@ final class SqlEndpoint extends NoOpFlightSqlProducer {
             .withSqlIdentifierQuoteChar("`");
 
     /**
-     * A statement by handle: who prepared it (a handle is no one else's), its SQL, and its plan
-     * while that is fresh. A query is planned when it is submitted (the client asks for its
-     * schema) and run from that plan; a plan older than {@link #FRESH_NANOS} is made again, so
+     * A statement by handle: which login prepared it (a handle is no one else's), its SQL, and its
+     * checked plan while that is fresh. A query is planned when it is submitted (the client asks for
+     * its schema) and run from that plan; a plan older than {@link #FRESH_NANOS} is made again, so
      * that a prepared statement run again reads the tables' latest versions.
      */
-    private record Prepared(String user, String sql, Analysed analysed) {
+    private record Prepared(String login, String sql, Analysed analysed) {
     }
 
     private static final long FRESH_NANOS = 2_000_000_000L;
@@ -83,20 +104,21 @@ final class SqlEndpoint extends NoOpFlightSqlProducer {
     private final Map<ByteString, Prepared> prepared = new ConcurrentHashMap<>();
     private final Map<ByteString, Prepared> statements = new ConcurrentHashMap<>();
 
-    SqlEndpoint(Lake lake, AccessLog access, Function<String, Role> roleOf, BufferAllocator allocator,
-                java.util.function.Consumer<java.util.Collection<String>> publishedViews) {
+    SqlEndpoint(Lake lake, AccessLog access, Function<String, Connection> connectionOf, BufferAllocator allocator,
+                java.util.function.Consumer<java.util.Collection<String>> publishedViews, long timeoutSeconds) {
         this.lake = lake;
         this.access = access;
-        this.roleOf = roleOf;
+        this.connectionOf = connectionOf;
         this.allocator = allocator;
         this.publishedViews = publishedViews;
+        this.timeoutSeconds = timeoutSeconds;
     }
 
     // ---- statements
 
     @Override
     public FlightInfo getFlightInfoStatement(FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
-        Analysed analysed = analyse(context, command.getQuery());
+        Analysed analysed = analyse(context, command.getQuery(), "sql_plan");
         ByteString handle = ByteString.copyFromUtf8(UUID.randomUUID().toString());
         // a statement whose results were never fetched is forgotten after a minute
         statements.values().removeIf(p -> p.analysed().age() > 60 * 1_000_000_000L);
@@ -106,13 +128,13 @@ final class SqlEndpoint extends NoOpFlightSqlProducer {
 
     @Override
     public SchemaResult getSchemaStatement(FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
-        return new SchemaResult(analyse(context, command.getQuery()).schema);
+        return new SchemaResult(analyse(context, command.getQuery(), "sql_schema").schema);
     }
 
     @Override
     public void getStreamStatement(FlightSql.TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
         Prepared p = statements.remove(ticket.getStatementHandle());
-        if (p == null || !p.user().equals(context.peerIdentity())) {
+        if (p == null || !p.login().equals(context.peerIdentity())) {
             listener.error(CallStatus.NOT_FOUND.withDescription("no such statement").toRuntimeException());
             return;
         }
@@ -123,7 +145,7 @@ final class SqlEndpoint extends NoOpFlightSqlProducer {
     public void createPreparedStatement(FlightSql.ActionCreatePreparedStatementRequest request, CallContext context,
                                         StreamListener<Result> listener) {
         try {
-            Analysed analysed = analyse(context, request.getQuery());
+            Analysed analysed = analyse(context, request.getQuery(), "sql_prepare");
             Schema schema = analysed.schema();
             ByteString handle = ByteString.copyFromUtf8(UUID.randomUUID().toString());
             prepared.put(handle, new Prepared(context.peerIdentity(), request.getQuery(), analysed));
@@ -139,7 +161,10 @@ final class SqlEndpoint extends NoOpFlightSqlProducer {
     @Override
     public void closePreparedStatement(FlightSql.ActionClosePreparedStatementRequest request, CallContext context,
                                        StreamListener<Result> listener) {
-        prepared.remove(request.getPreparedStatementHandle());
+        Prepared p = prepared.get(request.getPreparedStatementHandle());
+        if (p != null && p.login().equals(context.peerIdentity())) {
+            prepared.remove(request.getPreparedStatementHandle());
+        }
         listener.onCompleted();
     }
 
@@ -149,7 +174,7 @@ final class SqlEndpoint extends NoOpFlightSqlProducer {
         Prepared p = preparedBy(context, command.getPreparedStatementHandle());
         if (p.analysed() == null || p.analysed().age() > FRESH_NANOS) {
             // executed again: planned again, on the tables' latest versions
-            p = new Prepared(p.user(), p.sql(), analyse(context, p.sql()));
+            p = new Prepared(p.login(), p.sql(), analyse(context, p.sql(), "sql_plan"));
             prepared.put(command.getPreparedStatementHandle(), p);
         }
         return info(p.analysed().schema(), descriptor, command);
@@ -166,13 +191,13 @@ final class SqlEndpoint extends NoOpFlightSqlProducer {
             return;
         }
         // a plan is run once; the next execution plans anew
-        prepared.put(command.getPreparedStatementHandle(), new Prepared(p.user(), p.sql(), null));
+        prepared.put(command.getPreparedStatementHandle(), new Prepared(p.login(), p.sql(), null));
         run(context, p, listener);
     }
 
     private Prepared preparedBy(CallContext context, ByteString handle) {
         Prepared p = prepared.get(handle);
-        if (p == null || !p.user().equals(context.peerIdentity())) {
+        if (p == null || !p.login().equals(context.peerIdentity())) {
             throw CallStatus.NOT_FOUND.withDescription("no such prepared statement").toRuntimeException();
         }
         return p;
@@ -274,11 +299,10 @@ final class SqlEndpoint extends NoOpFlightSqlProducer {
 
     /** The tables the caller's role may read, {@code schema.table}, sorted. */
     private Set<String> visibleTables(CallContext context) {
-        Role role = roleOf.apply(context.peerIdentity());
-        Set<String> lakeTables = new TreeSet<>(lake.tables());
+        Role role = connectionOf.apply(context.peerIdentity()).role();
         Set<String> visible = new TreeSet<>(Access.PUBLISHED_TABLES);
-        for (String t : lakeTables) {
-            if (Access.mayRead(role, t, lakeTables)) {
+        for (String t : lake.tables()) {
+            if (Access.mayRead(role, t)) {
                 visible.add(t);
             }
         }
@@ -293,53 +317,89 @@ final class SqlEndpoint extends NoOpFlightSqlProducer {
         }
     }
 
-    /** Checks the caller's right to the query and lets Spark analyse it (nothing is read yet). */
-    private Analysed analyse(CallContext context, String sql) {
-        Role role = roleOf.apply(context.peerIdentity());
+    /**
+     * Passes the statement through the gate for the caller's role and lets Spark analyse it (nothing
+     * is read yet), recording it as {@code action} before the schema is answered.
+     */
+    private Analysed analyse(CallContext context, String sql, String action) {
+        Connection c = connectionOf.apply(context.peerIdentity());
         Query query;
         try {
-            query = Query.parse(lake.spark(), sql);
+            lake.registerNamed(Query.named(c.session(), sql));
+            publishedViews.accept(Access.PUBLISHED_TABLES);
+            query = Query.check(c.session(), lake, sql, Access.grant(c.role()));
+        } catch (Query.Refused e) {
+            access.record(c.user(), c.role(), "sql_refused", null, e.getMessage() + "; " + Access.logged(sql));
+            throw CallStatus.UNAUTHORIZED.withDescription(e.getMessage()).toRuntimeException();
         } catch (UsageException e) {
+            access.record(c.user(), c.role(), "sql_error", null, e.getMessage() + "; " + Access.logged(sql));
             throw CallStatus.INVALID_ARGUMENT.withDescription(e.getMessage()).toRuntimeException();
         }
-        Set<String> lakeTables = new TreeSet<>(lake.tables());
-        String refusal = Access.refusal(role, query, lakeTables);
-        if (refusal != null) {
-            throw refuse(context, sql, refusal);
-        }
-        lake.registerNamed(query.tables());
-        publishedViews.accept(query.tables());
-        try {
-            Dataset<Row> rows = ArrowRows.plain(lake.spark().sql(sql));
-            return new Analysed(query, rows, ArrowRows.schema(rows.schema()), System.nanoTime());
-        } catch (Exception e) { // Spark's AnalysisException is checked in Scala's eyes
-            throw CallStatus.INVALID_ARGUMENT.withDescription("query error: " + Query.firstLine(e.getMessage())).toRuntimeException();
-        }
+        Dataset<Row> rows = ArrowRows.plain(query.rows());
+        Schema schema = ArrowRows.schema(rows.schema());
+        access.record(c.user(), c.role(), action, null, "tables=" + query.tables() + "; " + Access.logged(sql));
+        return new Analysed(query, rows, schema, System.nanoTime());
     }
 
     private void run(CallContext context, Prepared statement, ServerStreamListener listener) {
-        String sql = statement.sql();
+        Connection c;
+        Analysed analysed;
+        String id = "q" + queries.incrementAndGet();
         try {
-            Analysed analysed = statement.analysed() != null && statement.analysed().age() <= FRESH_NANOS
-                    ? statement.analysed() : analyse(context, sql);
-            long rows;
-            try (VectorSchemaRoot root = VectorSchemaRoot.create(analysed.schema(), allocator)) {
-                listener.start(root);
-                rows = ArrowRows.stream(analysed.rows().toLocalIterator(), root, r -> listener.putNext());
-                listener.completed();
-            }
-            access.record(context.peerIdentity(), roleOf.apply(context.peerIdentity()), "sql", null,
-                    "rows=" + rows + "; tables=" + analysed.query().tables() + "; " + Access.logged(sql));
+            c = connectionOf.apply(context.peerIdentity());
+            analysed = statement.analysed() != null && statement.analysed().age() <= FRESH_NANOS
+                    ? statement.analysed() : analyse(context, statement.sql(), "sql_plan");
+            // before the first row leaves: a query that cannot be recorded is not answered
+            access.record(c.user(), c.role(), "sql", null, id + " started; tables=" + analysed.query().tables() + "; "
+                    + Access.logged(statement.sql()));
         } catch (RuntimeException e) {
             listener.error(e instanceof org.apache.arrow.flight.FlightRuntimeException ? e
-                    : CallStatus.INTERNAL.withDescription("query failed: " + Query.firstLine(e.getMessage())).toRuntimeException());
+                    : CallStatus.INTERNAL.withDescription("query not run: " + Query.firstLine(e.getMessage())).toRuntimeException());
+            return;
+        }
+        long[] rows = {0};
+        String outcome = "failed";
+        String group = "serve-" + id;
+        SparkContext spark = c.session().sparkContext();
+        java.util.concurrent.ScheduledFuture<?> timeout = watchdog.schedule(() -> spark.cancelJobGroup(group),
+                timeoutSeconds, TimeUnit.SECONDS);
+        spark.setJobGroup(group, "serve " + id + " for " + c.user(), true);
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(analysed.schema(), allocator)) {
+            listener.start(root);
+            rows[0] = ArrowRows.stream(analysed.rows().toLocalIterator(), root, r -> {
+                if (listener.isCancelled()) {
+                    throw new java.util.concurrent.CancellationException("cancelled by the client");
+                }
+                listener.putNext();
+            });
+            listener.completed();
+            outcome = "ok";
+        } catch (java.util.concurrent.CancellationException e) {
+            outcome = "cancelled";
+            listener.error(CallStatus.CANCELLED.withDescription("cancelled").toRuntimeException());
+        } catch (RuntimeException e) {
+            outcome = timeout.isDone() ? "timed out after " + timeoutSeconds + " s" : "failed: " + Query.firstLine(e.getMessage());
+            listener.error(CallStatus.INTERNAL.withDescription("query " + outcome).toRuntimeException());
+        } finally {
+            timeout.cancel(false);
+            spark.clearJobGroup();
+            try {
+                access.record(c.user(), c.role(), "sql_end", null, id + " rows=" + rows[0] + "; " + outcome);
+            } catch (RuntimeException e) {
+                System.err.println("serve: the end of " + id + " could not be recorded: " + e.getClass().getSimpleName());
+            }
         }
     }
 
     private RuntimeException refuse(CallContext context, String sql, String why) {
-        access.record(context.peerIdentity(), roleOf.apply(context.peerIdentity()), "sql_refused", null,
-                why + "; " + Access.logged(sql));
+        Connection c = connectionOf.apply(context.peerIdentity());
+        access.record(c.user(), c.role(), "sql_refused", null, why + "; " + Access.logged(sql));
         return CallStatus.UNAUTHORIZED.withDescription(why).toRuntimeException();
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
     }
 
     // ---- Arrow plumbing
