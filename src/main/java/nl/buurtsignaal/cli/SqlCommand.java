@@ -54,11 +54,10 @@ final class SqlCommand implements Callable<Integer> {
         // The same gate as serve's: a read of the lake's tables, decided on the analysed plan; no
         // file read by its path, no statement that changes the lake (a write takes the writer lock,
         // and only the engine's own commands write).
-        lake.spark().conf().set("spark.sql.runSQLOnFiles", "false");
         // A refused statement is in audit.run too, as a failed sql run ("failed: Refused").
         return options.audited(lake, config, "sql", false, audit -> {
             lake.registerNamed(Query.named(lake.spark(), query));
-            Dataset<Row> result = Query.check(lake.spark(), lake, query, LOCAL).rows();
+            Dataset<Row> result = Query.check(Query.readerSession(lake.spark()), lake, query, LOCAL).rows();
             write(flattened(result), separator, new PrintStream(System.out, false, StandardCharsets.UTF_8));
             return Main.OK;
         });

@@ -165,6 +165,25 @@ public final class Query {
     }
 
     /**
+     * A Spark session of its own for a reader's statements: the base session's SQL settings, and no
+     * SQL on files ({@code text.`/path`}), whatever a statement says; nothing set in it reaches the
+     * base session, which the engine's own writes use (Delta creates tables by path there).
+     */
+    public static SparkSession readerSession(SparkSession base) {
+        SparkSession own = base.newSession();
+        base.sessionState().conf().getAllConfs().foreach(entry -> {
+            try {
+                own.sessionState().conf().setConfString(entry._1(), entry._2());
+            } catch (RuntimeException e) {
+                // a static setting, the same in every session of the application
+            }
+            return null;
+        });
+        own.conf().set("spark.sql.runSQLOnFiles", "false");
+        return own;
+    }
+
+    /**
      * The names a statement's relations are written with, lower case, for registering them before
      * the gate analyses it (registering a Delta table reads its log). Authorises nothing.
      */

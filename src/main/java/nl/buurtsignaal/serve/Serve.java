@@ -185,18 +185,8 @@ public final class Serve implements AutoCloseable {
      * on files ({@code text.`/path`}), whatever the statement says; nothing it sets reaches another.
      */
     private SparkSession session() {
-        SparkSession base = lake.spark();
-        SparkSession own = base.newSession();
-        base.sessionState().conf().getAllConfs().foreach(entry -> {
-            try {
-                own.sessionState().conf().setConfString(entry._1(), entry._2());
-            } catch (RuntimeException e) {
-                // a static setting, the same in every session of the application
-            }
-            return null;
-        });
+        SparkSession own = nl.buurtsignaal.lake.Query.readerSession(lake.spark());
         config.map("serve.spark").forEach((key, value) -> own.conf().set(key, value));
-        own.conf().set("spark.sql.runSQLOnFiles", "false");
         return own;
     }
 

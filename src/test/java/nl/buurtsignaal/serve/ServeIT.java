@@ -163,7 +163,7 @@ class ServeIT extends SparkTestBase {
     void theCatalogShowsEachRoleWhatItMayRead() throws SQLException {
         assertEquals(Set.of("published.buurt", "published.buurt_indicator", "published.buurt_score"), tables("bia"));
         Set<String> analyst = tables("ana");
-        assertTrue(analyst.containsAll(Set.of("gold.signal", "silver.provision", "published.buurt_indicator")), analyst.toString());
+        assertTrue(analyst.containsAll(Set.of("gold.signal", "silver.officer", "published.buurt_indicator")), analyst.toString());
         assertFalse(analyst.contains("silver.provision"), analyst.toString());
         // the hub's roles are not admitted to serve unless serve.roles lists them
         assertThrows(SQLException.class, () -> connect("aud", HubFixture.PASSWORD).createStatement().executeQuery("SELECT 1"));
@@ -199,8 +199,8 @@ class ServeIT extends SparkTestBase {
             assertFalse(r.<String>getAs("detail").contains("123456782"), r.<String>getAs("detail"));
             assertTrue(r.<String>getAs("detail").contains("[9 digits]"), r.<String>getAs("detail"));
         }
-        // planned (the schema), then run (before the first row), both with the statement; the run's end apart
-        assertEquals(Set.of("ana analyst sql_plan", "ana analyst sql", "bia bi sql_refused"), seen);
+        // prepared (the JDBC driver's way: the schema), then run (before the first row), both with the statement; the run's end apart
+        assertEquals(Set.of("ana analyst sql_prepare", "ana analyst sql", "bia bi sql_refused"), seen);
         assertTrue(lake.read(Tables.AUDIT_ACCESS).filter("action = 'sql_end' AND user = 'ana' AND detail LIKE '%rows=1; ok'").count() > 0);
         assertTrue(lake.read(Tables.AUDIT_ACCESS).filter("action = 'login' AND detail = 'serve' AND user = 'ana'").count() > 0);
     }
