@@ -217,7 +217,7 @@ public final class HubServer {
         JsonNode body = body(ctx, settings.maxBodyBytes());
         String name = text(body, "name");
         String password = text(body, "password");
-        String client = ctx.ip();
+        String client = client(ctx);
         // a name that is no user's is not kept: it may be anything typed, a BSN included
         String audited = users.knows(name) ? name : null;
         LoginThrottle.Verdict verdict = throttle.before(name, client);
@@ -270,6 +270,24 @@ public final class HubServer {
         }
         String host = ctx.header("Host");
         return host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));
+    }
+
+    /**
+     * The client's address for throttling: the connection's, or, when that is a proxy listed in
+     * hub.trusted_proxies, the address the proxy appended last to X-Forwarded-For (a header any
+     * other client could write, so it is believed from those proxies only).
+     */
+    private String client(Context ctx) {
+        String remote = ctx.req().getRemoteAddr();
+        String forwarded = ctx.header("X-Forwarded-For");
+        if (forwarded != null && settings.trustedProxies().contains(remote)) {
+            String[] hops = forwarded.split(",");
+            String last = hops[hops.length - 1].strip();
+            if (!last.isEmpty()) {
+                return last;
+            }
+        }
+        return remote;
     }
 
     private static void sleep(java.time.Duration delay) {

@@ -10,7 +10,7 @@ import java.util.Map;
 /** The hub's settings from conf/buurtsignaal.yaml ({@code hub:}): codes, partners, session limits. */
 public record HubSettings(Map<String, List<String>> reasonCodes, List<String> partners, Duration idleTimeout,
                           Duration sessionLifetime, int maxLoginFailures, Duration loginWindow, int maxPageSize,
-                          int maxBodyBytes) {
+                          int maxBodyBytes, List<String> trustedProxies) {
 
     public static HubSettings of(EngineConfig config) {
         List<String> confirmed = config.strings("hub.reason_codes.confirmed");
@@ -25,7 +25,8 @@ public record HubSettings(Map<String, List<String>> reasonCodes, List<String> pa
                 (int) config.number("hub.login_max_failures", 5),
                 Duration.ofMinutes((long) config.number("hub.login_window_minutes", 15)),
                 (int) config.number("hub.max_page_size", 200),
-                (int) config.number("hub.max_body_bytes", 65536));
+                (int) config.number("hub.max_body_bytes", 65536),
+                config.strings("hub.trusted_proxies"));
     }
 
     /** The login throttle of these settings (shared by the hub and the SQL endpoint). */

@@ -4,7 +4,9 @@ import nl.buurtsignaal.base.UsageException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.ExpressionWithUnresolvedIdentifier;
 import org.apache.spark.sql.catalyst.analysis.PlanWithUnresolvedIdentifier;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
 import org.apache.spark.sql.catalyst.analysis.RelationTimeTravel;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedHaving;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedInlineTable;
@@ -13,7 +15,10 @@ import org.apache.spark.sql.catalyst.analysis.UnresolvedSubqueryColumnAliases;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.expressions.ArrayRepeat;
 import org.apache.spark.sql.catalyst.expressions.CallMethodViaReflection;
+import org.apache.spark.sql.catalyst.expressions.Concat;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.FormatString;
+import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.FromAvro;
 import org.apache.spark.sql.catalyst.expressions.FromProtobuf;
 import org.apache.spark.sql.catalyst.expressions.Generator;
@@ -138,7 +143,8 @@ public final class Query {
             new Object[]{Sequence.class, "can make a value larger than the server's memory"},
             new Object[]{ArrayRepeat.class, "can make a value larger than the server's memory"},
             new Object[]{StringRepeat.class, "can make a value larger than the server's memory"},
-            new Object[]{StringSpace.class, "can make a value larger than the server's memory"});
+            new Object[]{StringSpace.class, "can make a value larger than the server's memory"},
+            new Object[]{FormatString.class, "can make a value larger than the server's memory"});
 
     private final String text;
     private final Dataset<Row> rows;
@@ -219,7 +225,28 @@ public final class Query {
 
     // ---- the parsed plan
 
+    /**
+     * Functions that make a value of any size from one row: refused by name as parsed as well as by
+     * class once analysed, because Spark evaluates constant expressions while it analyses a
+     * statement (a LIMIT, an inline table, an IDENTIFIER), before the analysed plan can be checked.
+     */
+    private static final Set<String> UNBOUNDED = Set.of("repeat", "space", "sequence", "array_repeat", "lpad", "rpad",
+            "format_string", "printf", "randstr");
+
     private static void checkParsed(LogicalPlan plan, Grant grant) {
+        checkParsed(plan, grant, null);
+    }
+
+    private static void checkParsed(LogicalPlan plan, Grant grant, LogicalPlan parent) {
+        if (plan instanceof PlanWithUnresolvedIdentifier id) {
+            // IDENTIFIER('schema.table') as a relation in a query, never a statement's target
+            if (parent == null || parent instanceof UnresolvedWith || !id.children().isEmpty()) {
+                throw new Refused("IDENTIFIER names a table read by a query, nothing else");
+            }
+            if (literalText(id.identifierExpr()) == null) {
+                throw new Refused("IDENTIFIER takes a text ('schema.table'), not a computation");
+            }
+        }
         if (plan instanceof RelationTimeTravel) {
             if (!grant.history()) {
                 throw new Refused("the role " + grant.who() + " may not read a table's history (VERSION or TIMESTAMP AS OF)");
@@ -236,16 +263,62 @@ public final class Query {
         for (Expression e : CollectionConverters.asJava(plan.expressions())) {
             checkParsed(e, grant);
         }
-        children(plan).forEach(child -> checkParsed(child, grant));
+        children(plan).forEach(child -> checkParsed(child, grant, plan));
     }
 
     private static void checkParsed(Expression e, Grant grant) {
+        String function = null;
+        if (e instanceof UnresolvedFunction f) {
+            function = f.nameParts().last();
+            if (isShortPad(function, f)) {
+                function = null;
+            }
+        } else if (e instanceof ExpressionWithUnresolvedIdentifier id) {
+            function = literalText(id.identifierExpr());
+            if (function == null) {
+                throw new Refused("IDENTIFIER takes a text (a function's name), not a computation");
+            }
+            function = function.substring(function.lastIndexOf('.') + 1).replace("`", "").strip();
+        }
+        if (function != null && UNBOUNDED.contains(function.toLowerCase(Locale.ROOT))) {
+            throw new Refused("the function " + function.toLowerCase(Locale.ROOT)
+                    + " can make a value larger than the server's memory: not available here");
+        }
         if (e instanceof SubqueryExpression s) {
             checkParsed(s.plan(), grant);
         }
         for (Expression child : CollectionConverters.asJava(e.children())) {
             checkParsed(child, grant);
         }
+    }
+
+    /** A pad to a length written as a number of at most 10,000 ({@code lpad(code, 4, '0')}): bounded, so allowed. */
+    private static boolean isShortPad(String function, UnresolvedFunction f) {
+        String name = function.toLowerCase(Locale.ROOT);
+        if (!name.equals("lpad") && !name.equals("rpad") || f.arguments().size() < 2) {
+            return false;
+        }
+        Expression length = f.arguments().apply(1);
+        return length instanceof Literal l && l.value() instanceof Integer n && n >= 0 && n <= 10_000;
+    }
+
+    /** The text of an expression made of text literals and {@code ||} only; null for anything computed. */
+    private static String literalText(Expression e) {
+        if (e instanceof Literal l) {
+            return l.value() == null ? null : l.value().toString();
+        }
+        if (e instanceof Concat c) {
+            StringBuilder text = new StringBuilder();
+            for (Expression child : CollectionConverters.asJava(c.children())) {
+                String part = literalText(child);
+                if (part == null) {
+                    return null;
+                }
+                text.append(part);
+            }
+            return text.toString();
+        }
+        return null;
     }
 
     private static String notARead(LogicalPlan plan) {

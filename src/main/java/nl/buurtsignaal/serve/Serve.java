@@ -53,6 +53,10 @@ public final class Serve implements AutoCloseable {
     private final Set<Role> admitted;
     private final LoginThrottle throttle;
     private final Map<String, SqlEndpoint.Connection> connections = new ConcurrentHashMap<>();
+    /** When each login was last used (System.nanoTime): an idle one is forgotten, with its Spark session. */
+    private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
+    private final long idleNanos;
+    private final int maxLogins;
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "serve-access-flush");
         t.setDaemon(true);
@@ -78,6 +82,8 @@ public final class Serve implements AutoCloseable {
         }
         this.admitted = roles.isEmpty() ? Set.of(Role.ANALYST, Role.BI) : roles;
         this.throttle = HubSettings.of(config).throttle();
+        this.idleNanos = (long) (config.number("serve.idle_timeout_minutes", 120) * 60e9);
+        this.maxLogins = (int) config.number("serve.max_logins", 200);
     }
 
     private static Path journalOf(Lake lake) {
@@ -137,9 +143,10 @@ public final class Serve implements AutoCloseable {
             throw CallStatus.UNAUTHENTICATED.withDescription("not logged in").toRuntimeException();
         }
         if (!users.roleOf(c.user()).map(r -> r == c.role()).orElse(false)) {
-            connections.remove(login);
+            forget(login);
             throw CallStatus.UNAUTHENTICATED.withDescription("your login ended: log in again").toRuntimeException();
         }
+        lastUsed.put(login, System.nanoTime());
         return c;
     }
 
@@ -175,7 +182,12 @@ public final class Serve implements AutoCloseable {
         }
         throttle.succeeded(name, null);
         String login = user.name() + "/" + UUID.randomUUID();
+        while (connections.size() >= maxLogins && !lastUsed.isEmpty()) {
+            // the login used longest ago makes room: a BI tool that reconnects often cannot fill the memory
+            lastUsed.entrySet().stream().min(Map.Entry.comparingByValue()).ifPresent(e -> forget(e.getKey()));
+        }
         connections.put(login, new SqlEndpoint.Connection(user.name(), user.role(), session()));
+        lastUsed.put(login, System.nanoTime());
         access.record(user.name(), user.role(), "login", null, "serve");
         return () -> login;
     }
@@ -224,7 +236,23 @@ public final class Serve implements AutoCloseable {
         access.flush();
     }
 
+    private void forget(String login) {
+        connections.remove(login);
+        lastUsed.remove(login);
+    }
+
+    /** Logins open now (tests). */
+    int logins() {
+        return connections.size();
+    }
+
     private void flush() {
+        long now = System.nanoTime();
+        lastUsed.forEach((login, at) -> {
+            if (now - at > idleNanos) {
+                forget(login);
+            }
+        });
         try {
             access.flush();
         } catch (RuntimeException e) {

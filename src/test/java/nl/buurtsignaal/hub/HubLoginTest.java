@@ -89,6 +89,16 @@ class HubLoginTest extends SparkTestBase {
     }
 
     @Test
+    void aForwardedForHeaderIsBelievedFromATrustedProxyOnly() throws IOException {
+        byte[] body = "{\"name\":\"cora\",\"password\":\"wrong\"}".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 6; i++) {
+            int status = raw("127.0.0.6", "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "X-Forwarded-For: 10.1.2." + i + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n", body);
+            assertEquals(i < 5 ? 401 : 429, status, "a new X-Forwarded-For each time is no new client");
+        }
+    }
+
+    @Test
     void throttledAttemptsAreCountedInTheAuditNotWrittenOneByOne() throws IOException {
         for (int i = 0; i < 5; i++) {
             assertEquals(401, login("127.0.0.3", "coen", "wrong " + i));

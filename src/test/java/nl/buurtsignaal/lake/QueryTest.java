@@ -113,6 +113,13 @@ class QueryTest extends SparkTestBase {
         assertTrue(refusal("SELECT explode(array(1, 2))").contains("generators"));
         assertTrue(refusal("SELECT size(sequence(1, 2000000000))").contains("memory"));
         assertTrue(refusal("SELECT * FROM range(10)").contains("table-valued"));
+        // evaluated while Spark analyses: refused by name before that
+        assertTrue(refusal("SELECT * FROM gold.signal LIMIT length(repeat('x', 2000000000))").contains("memory"));
+        assertTrue(refusal("SELECT * FROM IDENTIFIER(repeat('x', 2000000000))").contains("not a computation"));
+        assertTrue(refusal("SELECT IDENTIFIER('rep' || 'eat')('x', 2000000000)").contains("memory"));
+        assertTrue(refusal("SELECT lpad(signal_id, 20000, '0') FROM gold.signal").contains("memory"));
+        assertEquals("000s1", check("SELECT lpad(signal_id, 5, '0') FROM gold.signal ORDER BY 1", SIGNALS).rows().first().getString(0),
+                "a short pad is allowed");
     }
 
     @Test

@@ -164,6 +164,18 @@ class HostileSqlIT extends SparkTestBase {
                 all("SELECT * FROM range(2000000000)"),
                 all("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT * FROM r"),
                 all("SELECT /*+ REPARTITION(100000) */ * FROM gold.signal"),
+                // constants Spark evaluates while it analyses, before any plan can be checked
+                all("SELECT * FROM gold.signal LIMIT length(repeat('x', 2000000000))"),
+                all("VALUES (repeat('x', 2000000000))"),
+                all("SELECT * FROM IDENTIFIER(repeat('x', 2000000000))"),
+                all("SELECT IDENTIFIER('rep' || 'eat')('x', 2000000000)"),
+                all("SELECT * FROM gold.signal VERSION AS OF length(space(2000000000))"),
+                all("SELECT format_string('%2000000000s', 'x')"),
+                all("SELECT lpad('x', 2000000000, 'y')"),
+                // IDENTIFIER as a statement's target
+                all("INSERT INTO IDENTIFIER('gold.signal') SELECT * FROM gold.signal"),
+                all("DROP TABLE IDENTIFIER('gold.signal')"),
+                bi("TABLE IDENTIFIER('silver.provision')"),
                 // not SQL at all, or two statements
                 all("SELECT 1; DROP TABLE gold.signal"),
                 all("SELECT * FROM ｓilver.provision"));

@@ -36,14 +36,20 @@ class ServeTlsIT extends SparkTestBase {
         HubFixture.writeLake(lake, config(), 2, "2026-10-31");
         Path users = dir.resolve("users.txt");
         HubUsers.add(users, "bia", Role.BI, HubFixture.PASSWORD);
-        try (Serve serve = new Serve(lake, config(), HubUsers.read(users)).start("127.0.0.1", 0, cert, key,
+        // at most one login kept: a second one makes the first one's Spark session go
+        try (Serve serve = new Serve(lake, config("serve.max_logins=1"), HubUsers.read(users)).start("127.0.0.1", 0, cert, key,
                 nl.buurtsignaal.base.Progress.silent())) {
             String url = "jdbc:arrow-flight-sql://127.0.0.1:" + serve.port();
-            try (Connection c = DriverManager.getConnection(url + "/?useEncryption=true&disableCertificateVerification=true",
-                    "bia", HubFixture.PASSWORD);
+            String tls = url + "/?useEncryption=true&disableCertificateVerification=true";
+            try (Connection c = DriverManager.getConnection(tls, "bia", HubFixture.PASSWORD);
                  ResultSet r = c.createStatement().executeQuery("SELECT count(*) FROM published.buurt")) {
                 assertTrue(r.next());
                 assertTrue(r.getInt(1) > 0);
+                try (Connection second = DriverManager.getConnection(tls, "bia", HubFixture.PASSWORD);
+                     ResultSet r2 = second.createStatement().executeQuery("SELECT 1")) {
+                    assertTrue(r2.next());
+                    assertEquals(1, serve.logins(), "the login used longest ago made room");
+                }
             }
             assertThrows(SQLException.class, () -> DriverManager.getConnection(url + "/?useEncryption=false", "bia", HubFixture.PASSWORD)
                     .createStatement().executeQuery("SELECT 1"), "no plain text on a TLS port");
