@@ -116,6 +116,7 @@ final class ModelCommand implements Callable<Integer> {
                                 + (v.acceptedFlag() == null ? "" : " (accepted: " + v.acceptedFlag() + ")"));
             }
             out.println("auc_pr and p@k (precision in the top k = the hub's weekly capacity) on the later cases; baseline and base: the rules' severity alone.");
+            out.println("auc_pr is average precision with tied scores as one step; p@k is expected over the orders of tied cases (the severity ties most).");
             return Main.OK;
         }
 

@@ -218,17 +218,23 @@ public final class Trainer {
 
         Dataset<Row> predicted = best.transform(testDf)
                 .withColumn("p", org.apache.spark.ml.functions.vector_to_array(col("probability"), "float64").getItem(1));
-        double aucPr = auPr.setRawPredictionCol("rawPrediction").evaluate(predicted);
-        double aucPrBaseline = new BinaryClassificationEvaluator().setMetricName("areaUnderPR")
-                .setRawPredictionCol("baseline").evaluate(testDf);
         List<Row> scored = new ArrayList<>(predicted.select("point_id", "label", "p", "baseline").collectAsList());
         Map<String, Row> groupOf = new HashMap<>();
         testRows.forEach(r -> groupOf.put(r.getString(0), r));
         int k = Math.min(d.capacity(), scored.size());
         List<Row> byModel = sorted(scored, 2);
-        List<Row> byBaseline = sorted(scored, 3);
-        double precisionAtK = positivesIn(byModel.subList(0, k)) / (double) k;
-        double precisionAtKBaseline = positivesIn(byBaseline.subList(0, k)) / (double) k;
+        // The model and the rules' severity by the same figures, ties treated honestly (Ranking):
+        // the severity has three values, and MLlib's area under the PR curve flatters a tied score.
+        List<Ranking.Case> byP = new ArrayList<>();
+        List<Ranking.Case> bySeverity = new ArrayList<>();
+        for (Row r : scored) {
+            byP.add(new Ranking.Case(r.getDouble(2), r.getDouble(1) == 1.0));
+            bySeverity.add(new Ranking.Case(r.getDouble(3), r.getDouble(1) == 1.0));
+        }
+        double aucPr = Ranking.averagePrecision(byP);
+        double aucPrBaseline = Ranking.averagePrecision(bySeverity);
+        double precisionAtK = Ranking.precisionAtK(byP, k);
+        double precisionAtKBaseline = Ranking.precisionAtK(bySeverity, k);
 
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("cutoff", cutoff.toString());
@@ -238,6 +244,7 @@ public final class Trainer {
         metrics.put("positives_test", positivesIn(scored));
         metrics.put("base_rate_test", positivesIn(scored) / (double) scored.size());
         metrics.put("cv_auc_pr", max(cv.avgMetrics()));
+        metrics.put("ranking_figures", "average precision with tied scores as one step; precision at k expected over the orders of tied cases");
         metrics.put("auc_pr", aucPr);
         metrics.put("auc_pr_baseline", aucPrBaseline);
         metrics.put("k", k);

@@ -138,7 +138,8 @@ public final class ModelCards {
                 + v.acceptedFlag()).append(". Tables read (Delta versions): `").append(v.trainedOn()).append("`.\n\n");
         if (spec.isPriority()) {
             md.append(String.format(Locale.ROOT, "| figure | model | rules' severity alone |\n| --- | --- | --- |\n"
-                            + "| AUC-PR | %.3f | %.3f |\n| precision in the top %d | %.3f | %.3f |\n\n",
+                            + "| AUC-PR (average precision, tied scores one step) | %.3f | %.3f |\n"
+                            + "| precision in the top %d (expected over the orders of tied cases) | %.3f | %.3f |\n\n",
                     metrics.path("auc_pr").asDouble(), metrics.path("auc_pr_baseline").asDouble(), metrics.path("k").asInt(),
                     metrics.path("precision_at_k").asDouble(), metrics.path("precision_at_k_baseline").asDouble()));
             md.append(String.format(Locale.ROOT, "%d training cases (%d positive), %d test cases (base rate %.3f), cutoff %s; promotable: %s.\n\n",
