@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -48,7 +47,7 @@ class HostileSqlIT extends SparkTestBase {
     static Path keyFile;
     static Path usersFile;
     static final String AS_OF = "2026-10-31";
-    static final Map<String, Connection> CONNECTIONS = new LinkedHashMap<>();
+    static final Logins LOGINS = new Logins(() -> serve.port());
     static final List<String> UNDERMINING = List.of("overcrowded_addresses_pct", "frequent_movers_per_1000",
             "company_cluster_addresses_per_1000", "risk_branch_establishments_per_1000", "short_lived_companies_pct",
             "cash_purchases_pct", "quick_resales_pct", "enforcement_cases_per_1000", "vacant_residential_pct");
@@ -216,22 +215,14 @@ class HostileSqlIT extends SparkTestBase {
 
     @AfterAll
     static void stop() throws SQLException {
-        for (Connection c : CONNECTIONS.values()) {
-            c.close();
-        }
+        LOGINS.close();
         if (serve != null) {
             serve.close();
         }
     }
 
     static Connection as(String user) throws SQLException {
-        Connection c = CONNECTIONS.get(user);
-        if (c == null) {
-            c = DriverManager.getConnection("jdbc:arrow-flight-sql://127.0.0.1:" + serve.port() + "/?useEncryption=false",
-                    user, HubFixture.PASSWORD);
-            CONNECTIONS.put(user, c);
-        }
-        return c;
+        return LOGINS.as(user);
     }
 
     /** Every table's Delta version but the audit's (audit.access, audit.run), which the attempts themselves grow. */

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -55,32 +54,22 @@ class ServeIT extends SparkTestBase {
         serve = new Serve(lake, config(), HubUsers.read(users)).start("127.0.0.1", 0, nl.buurtsignaal.base.Progress.silent());
     }
 
-    /** One connection per user, as a BI tool keeps one (each login costs an Argon2 hash). */
-    static final java.util.Map<String, Connection> CONNECTIONS = new java.util.HashMap<>();
+    static final Logins LOGINS = new Logins(() -> serve.port());
 
     @AfterAll
     static void stop() throws SQLException {
-        for (Connection c : CONNECTIONS.values()) {
-            c.close();
-        }
+        LOGINS.close();
         if (serve != null) {
             serve.close();
         }
     }
 
     static Connection as(String user) throws SQLException {
-        Connection c = CONNECTIONS.get(user);
-        if (c == null) {
-            c = connect(user, HubFixture.PASSWORD);
-            CONNECTIONS.put(user, c);
-        }
-        return c;
+        return LOGINS.as(user);
     }
 
-    /** What the README tells an analyst to type into DBeaver. */
     static Connection connect(String user, String password) throws SQLException {
-        return DriverManager.getConnection("jdbc:arrow-flight-sql://127.0.0.1:" + serve.port() + "/?useEncryption=false",
-                user, password);
+        return Logins.connect(serve.port(), user, password);
     }
 
     static List<String> rows(String user, String query) throws SQLException {
