@@ -306,6 +306,10 @@ class HostileSqlIT extends SparkTestBase {
         }
         assertEquals(List.of(), answered, "sql refuses each with exit 2 and one line on standard error");
         assertEquals(before, versions(), "no Delta table changed");
+        // sql is the service account's own command: each attempt is a failed sql run in audit.run
+        long everywhere = corpus().stream().filter(Attempt::everywhere).count();
+        assertEquals(everywhere, lake.read(Tables.AUDIT_RUN).filter("command = 'sql' AND status LIKE 'failed%'").count(),
+                "every refused sql statement is in audit.run");
     }
 
     @Test
