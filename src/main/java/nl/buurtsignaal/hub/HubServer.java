@@ -220,30 +220,24 @@ public final class HubServer {
         String client = client(ctx);
         // a name that is no user's is not kept: it may be anything typed, a BSN included
         String audited = users.knows(name) ? name : null;
-        LoginThrottle.Verdict verdict = throttle.before(name, client);
-        if (verdict.refused()) {
-            long n = throttle.throttled(name, client);
-            if (n > 0) {
-                access.record(audited, null, "login_failed", null, "throttled (" + n + (n == 1 ? " attempt" : " attempts") + " refused so far)");
+        LoginThrottle.Attempt<HubUsers.User> attempt = throttle.attempt(name, client, () -> users.verify(name, password));
+        switch (attempt.outcome()) {
+            case REFUSED -> {
+                long n = attempt.throttledCount();
+                if (n > 0) {
+                    access.record(audited, null, "login_failed", null, "throttled (" + n + (n == 1 ? " attempt" : " attempts") + " refused so far)");
+                }
+                throw new Refused(429, "too many failed logins for this name from here: wait " + settings.loginWindow().toMinutes() + " minutes");
             }
-            throw new Refused(429, "too many failed logins for this name from here: wait " + settings.loginWindow().toMinutes() + " minutes");
+            case BUSY -> throw new Refused(503, "too many logins at once: try again in a moment");
+            case WRONG -> {
+                access.record(audited, null, "login_failed", null, audited == null ? "unknown name" : null);
+                throw new Refused(401, "wrong name or password");
+            }
+            default -> {
+            }
         }
-        sleep(verdict.delay());
-        if (!throttle.acquire(java.time.Duration.ofSeconds(10))) {
-            throw new Refused(503, "too many logins at once: try again in a moment");
-        }
-        HubUsers.User user;
-        try {
-            user = users.verify(name, password).orElse(null);
-        } finally {
-            throttle.release();
-        }
-        if (user == null) {
-            throttle.failed(name, client);
-            access.record(audited, null, "login_failed", null, audited == null ? "unknown name" : null);
-            throw new Refused(401, "wrong name or password");
-        }
-        throttle.succeeded(name, client);
+        HubUsers.User user = attempt.user();
         if (!user.role().inHub()) {
             access.record(user.name(), user.role(), "login_failed", null, "not a hub role");
             throw new Refused(403, "the role " + user.role().id() + " is for the SQL endpoint (serve), not the hub");
@@ -288,17 +282,6 @@ public final class HubServer {
             }
         }
         return remote;
-    }
-
-    private static void sleep(java.time.Duration delay) {
-        if (delay.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(delay.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Behind the municipality's TLS proxy the cookie is Secure (X-Forwarded-Proto: https). */

@@ -10,7 +10,8 @@ import java.util.Map;
 /** The hub's settings from conf/buurtsignaal.yaml ({@code hub:}): codes, partners, session limits. */
 public record HubSettings(Map<String, List<String>> reasonCodes, List<String> partners, Duration idleTimeout,
                           Duration sessionLifetime, int maxLoginFailures, Duration loginWindow, int maxPageSize,
-                          int maxBodyBytes, List<String> trustedProxies) {
+                          int maxBodyBytes, List<String> trustedProxies, int loginMaxRemembered,
+                          int loginMaxConcurrentChecks, Duration loginFirstDelay, Duration loginMaxDelay) {
 
     public static HubSettings of(EngineConfig config) {
         List<String> confirmed = config.strings("hub.reason_codes.confirmed");
@@ -26,11 +27,16 @@ public record HubSettings(Map<String, List<String>> reasonCodes, List<String> pa
                 Duration.ofMinutes((long) config.number("hub.login_window_minutes", 15)),
                 (int) config.number("hub.max_page_size", 200),
                 (int) config.number("hub.max_body_bytes", 65536),
-                config.strings("hub.trusted_proxies"));
+                config.strings("hub.trusted_proxies"),
+                (int) config.number("hub.login_max_remembered", 10_000),
+                (int) config.number("hub.login_max_concurrent_checks", 4),
+                Duration.ofMillis((long) config.number("hub.login_first_delay_ms", 250)),
+                Duration.ofMillis((long) config.number("hub.login_max_delay_ms", 5000)));
     }
 
     /** The login throttle of these settings (shared by the hub and the SQL endpoint). */
     public LoginThrottle throttle() {
-        return new LoginThrottle(maxLoginFailures, loginWindow, 10_000, 4, java.time.Clock.systemUTC());
+        return new LoginThrottle(maxLoginFailures, loginWindow, loginMaxRemembered, loginMaxConcurrentChecks, loginFirstDelay,
+                loginMaxDelay, java.time.Clock.systemUTC());
     }
 }

@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  */
 public final class LoginThrottle {
-    static final Duration MAX_DELAY = Duration.ofSeconds(5);
-    private static final Duration FIRST_DELAY = Duration.ofMillis(250);
+    private final Duration firstDelay;
+    private final Duration maxDelay;
 
     /** What to do with a login before its password is checked. */
     public record Verdict(boolean refused, Duration delay) {
@@ -45,8 +45,18 @@ public final class LoginThrottle {
     private final Map<String, Deque<Instant>> byName;
     private final Map<String, Long> throttledCount;
 
-    public LoginThrottle(int maxFailures, Duration window, int maxEntries, int maxConcurrent, Clock clock) {
+    /** What came of a login: refused before the password was checked, too busy, a wrong or a right password. */
+    public enum Outcome { REFUSED, BUSY, WRONG, RIGHT }
+
+    /** A login's outcome, the user on a right password, and for a refusal the count {@link #throttled} gives. */
+    public record Attempt<T>(Outcome outcome, T user, long throttledCount) {
+    }
+
+    public LoginThrottle(int maxFailures, Duration window, int maxEntries, int maxConcurrent, Duration firstDelay,
+                         Duration maxDelay, Clock clock) {
         this.maxFailures = maxFailures;
+        this.firstDelay = firstDelay;
+        this.maxDelay = maxDelay;
         this.window = window;
         this.maxEntries = maxEntries;
         this.clock = clock;
@@ -65,6 +75,41 @@ public final class LoginThrottle {
         };
     }
 
+    /**
+     * One login, in the order the hub and the SQL endpoint share: refused for this client, or slowed
+     * for the name; then a turn among the concurrent password checks; then {@code verify} (the
+     * Argon2 check), whose failure or success is counted. {@code client} is null where the caller
+     * cannot tell it (Flight): then the name is slowed, never refused.
+     */
+    public <T> Attempt<T> attempt(String name, String client, java.util.function.Supplier<java.util.Optional<T>> verify) {
+        Verdict verdict = before(name, client);
+        if (verdict.refused()) {
+            return new Attempt<>(Outcome.REFUSED, null, throttled(name, client));
+        }
+        if (!verdict.delay().isZero()) {
+            try {
+                Thread.sleep(verdict.delay().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!acquire(Duration.ofSeconds(10))) {
+            return new Attempt<>(Outcome.BUSY, null, 0);
+        }
+        java.util.Optional<T> user;
+        try {
+            user = verify.get();
+        } finally {
+            release();
+        }
+        if (user.isEmpty()) {
+            failed(name, client);
+            return new Attempt<>(Outcome.WRONG, null, 0);
+        }
+        succeeded(name, client);
+        return new Attempt<>(Outcome.RIGHT, user.get(), 0);
+    }
+
     /** Before the password is checked: refused for this client, or go after a delay (perhaps none). */
     public synchronized Verdict before(String name, String client) {
         if (client != null && recent(byPair, pair(name, client)) >= maxFailures) {
@@ -75,8 +120,8 @@ public final class LoginThrottle {
             return Verdict.GO;
         }
         long doublings = Math.min(forName - maxFailures, 10);
-        Duration delay = FIRST_DELAY.multipliedBy(1L << doublings);
-        return new Verdict(false, delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay);
+        Duration delay = firstDelay.multipliedBy(1L << doublings);
+        return new Verdict(false, delay.compareTo(maxDelay) > 0 ? maxDelay : delay);
     }
 
     /**

@@ -125,26 +125,29 @@ public final class Query {
             LogicalRelation.class);
 
     /** Expressions no reader may run, with why: matched by class, so every spelling of a function meets them. */
-    private static final List<Object[]> REFUSED_EXPRESSIONS = List.of(
-            new Object[]{CallMethodViaReflection.class, "calls a Java method in the server"},
-            new Object[]{TryReflect.class, "calls a Java method in the server"},
-            new Object[]{UserDefinedExpression.class, "runs user-defined code"},
-            new Object[]{InputFileName.class, "names the lake's files"},
-            new Object[]{InputFileBlockStart.class, "names the lake's files"},
-            new Object[]{InputFileBlockLength.class, "names the lake's files"},
-            new Object[]{XPathExtract.class, "parses XML"},
-            new Object[]{XmlToStructs.class, "parses XML"},
-            new Object[]{SchemaOfXml.class, "parses XML"},
-            new Object[]{FromProtobuf.class, "reads a descriptor file"},
-            new Object[]{ToProtobuf.class, "reads a descriptor file"},
-            new Object[]{FromAvro.class, "decodes with a user-given schema"},
-            new Object[]{ToAvro.class, "decodes with a user-given schema"},
-            new Object[]{Generator.class, "makes many rows of one (explode, inline, stack, ...)"},
-            new Object[]{Sequence.class, "can make a value larger than the server's memory"},
-            new Object[]{ArrayRepeat.class, "can make a value larger than the server's memory"},
-            new Object[]{StringRepeat.class, "can make a value larger than the server's memory"},
-            new Object[]{StringSpace.class, "can make a value larger than the server's memory"},
-            new Object[]{FormatString.class, "can make a value larger than the server's memory"});
+    private record Refusal(Class<?> kind, String why) {
+    }
+
+    private static final List<Refusal> REFUSED_EXPRESSIONS = List.of(
+            new Refusal(CallMethodViaReflection.class, "calls a Java method in the server"),
+            new Refusal(TryReflect.class, "calls a Java method in the server"),
+            new Refusal(UserDefinedExpression.class, "runs user-defined code"),
+            new Refusal(InputFileName.class, "names the lake's files"),
+            new Refusal(InputFileBlockStart.class, "names the lake's files"),
+            new Refusal(InputFileBlockLength.class, "names the lake's files"),
+            new Refusal(XPathExtract.class, "parses XML"),
+            new Refusal(XmlToStructs.class, "parses XML"),
+            new Refusal(SchemaOfXml.class, "parses XML"),
+            new Refusal(FromProtobuf.class, "reads a descriptor file"),
+            new Refusal(ToProtobuf.class, "reads a descriptor file"),
+            new Refusal(FromAvro.class, "decodes with a user-given schema"),
+            new Refusal(ToAvro.class, "decodes with a user-given schema"),
+            new Refusal(Generator.class, "makes many rows of one (explode, inline, stack, ...)"),
+            new Refusal(Sequence.class, "can make a value larger than the server's memory"),
+            new Refusal(ArrayRepeat.class, "can make a value larger than the server's memory"),
+            new Refusal(StringRepeat.class, "can make a value larger than the server's memory"),
+            new Refusal(StringSpace.class, "can make a value larger than the server's memory"),
+            new Refusal(FormatString.class, "can make a value larger than the server's memory"));
 
     private final String text;
     private final Dataset<Row> rows;
@@ -419,9 +422,9 @@ public final class Query {
         }
 
         void check(Expression e, boolean viaView) {
-            for (Object[] refused : REFUSED_EXPRESSIONS) {
-                if (((Class<?>) refused[0]).isInstance(e)) {
-                    throw new Refused("the function " + e.prettyName() + " " + refused[1] + ": not available here");
+            for (Refusal refused : REFUSED_EXPRESSIONS) {
+                if (refused.kind().isInstance(e)) {
+                    throw new Refused("the function " + e.prettyName() + " " + refused.why() + ": not available here");
                 }
             }
             if (e instanceof SubqueryExpression s) {

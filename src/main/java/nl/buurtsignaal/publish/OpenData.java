@@ -58,11 +58,9 @@ public final class OpenData {
      */
     public static String scoreExportSql(long minDenominator, nl.buurtsignaal.config.EngineConfig config) {
         StringBuilder weights = new StringBuilder();
-        for (String theme : config.themes()) {
-            for (java.util.Map.Entry<String, String> w : config.map("scoring.weights." + theme).entrySet()) {
-                weights.append(weights.length() == 0 ? "" : ", ").append("('").append(theme.replace("'", "")).append("', '")
-                        .append(w.getKey().replace("'", "")).append("', ").append(Double.parseDouble(w.getValue())).append("D)");
-            }
+        for (nl.buurtsignaal.scoring.Scoring.Weight w : nl.buurtsignaal.scoring.Scoring.weights(config)) {
+            weights.append(weights.length() == 0 ? "" : ", ").append("('").append(w.theme().replace("'", "")).append("', '")
+                    .append(w.indicatorId().replace("'", "")).append("', ").append(w.weight()).append("D)");
         }
         String suppressed = nl.buurtsignaal.scoring.Scoring.suppressedSql(minDenominator)
                 .replace("denominator", "i.denominator").replace("numerator", "i.numerator");

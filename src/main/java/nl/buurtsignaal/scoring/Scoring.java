@@ -120,20 +120,31 @@ public final class Scoring {
         return "(denominator < " + minDenominator + " OR numerator BETWEEN 1 AND 4)";
     }
 
+    /** An indicator's weight in its theme's score (scoring.weights). */
+    public record Weight(String theme, String indicatorId, double weight) {
+    }
+
+    /** Every weight of scoring.weights, theme by theme; a weight that is no number is a one-line usage error. */
+    public static List<Weight> weights(EngineConfig config) {
+        List<Weight> weights = new ArrayList<>();
+        for (String theme : config.themes()) {
+            for (Map.Entry<String, String> w : config.map("scoring.weights." + theme).entrySet()) {
+                try {
+                    weights.add(new Weight(theme, w.getKey(), Double.parseDouble(w.getValue())));
+                } catch (NumberFormatException e) {
+                    throw new nl.buurtsignaal.base.UsageException("setting scoring.weights." + theme + "." + w.getKey() + " must be a number");
+                }
+            }
+        }
+        return weights;
+    }
+
     /** gold.buurt_score from gold.buurt_indicator rows of one as_of. */
     public static Dataset<Row> scores(SparkSession spark, Dataset<Row> indicators, EngineConfig config,
                                       String methodVersion, LocalDate asOf) {
         List<Row> weightRows = new ArrayList<>();
-        for (String theme : config.themes()) {
-            for (Map.Entry<String, String> w : config.map("scoring.weights." + theme).entrySet()) {
-                double weight;
-                try {
-                    weight = Double.parseDouble(w.getValue());
-                } catch (NumberFormatException e) {
-                    throw new nl.buurtsignaal.base.UsageException("setting scoring.weights." + theme + "." + w.getKey() + " must be a number");
-                }
-                weightRows.add(RowFactory.create(theme, w.getKey(), weight));
-            }
+        for (Weight w : weights(config)) {
+            weightRows.add(RowFactory.create(w.theme(), w.indicatorId(), w.weight()));
         }
         StructType weightSchema = new StructType().add("theme", DataTypes.StringType)
                 .add("indicator_id", DataTypes.StringType).add("weight", DataTypes.DoubleType);

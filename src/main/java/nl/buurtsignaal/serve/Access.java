@@ -48,7 +48,7 @@ public final class Access {
         return switch (role) {
             case ANALYST -> !CARE_ROWS.contains(table) && !table.equals(Tables.AUDIT_ACCESS);
             case CARE_ANALYST -> !table.equals(Tables.AUDIT_ACCESS);
-            case AUDITOR -> table.equals(Tables.AUDIT_ACCESS) || table.equals(Tables.HUB_REVIEW);
+            case AUDITOR -> table.equals(Tables.AUDIT_ACCESS) || table.equals(Tables.HUB_REVIEW) || table.equals(Tables.HUB_REVIEW_NOTE);
             case DATA_SCIENTIST -> table.equals(Tables.ML_MODEL) || table.equals(Tables.ML_FAIRNESS);
             default -> false;
         };

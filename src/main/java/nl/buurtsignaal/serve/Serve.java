@@ -80,7 +80,10 @@ public final class Serve implements AutoCloseable {
                 throw new UsageException("setting serve.roles: " + e.getMessage());
             }
         }
-        this.admitted = roles.isEmpty() ? Set.of(Role.ANALYST, Role.BI) : roles;
+        if (roles.isEmpty()) {
+            throw new UsageException("setting serve.roles lists no role: serve would admit no one");
+        }
+        this.admitted = roles;
         this.throttle = HubSettings.of(config).throttle();
         this.idleNanos = (long) (config.number("serve.idle_timeout_minutes", 120) * 60e9);
         this.maxLogins = (int) config.number("serve.max_logins", 200);
@@ -153,34 +156,20 @@ public final class Serve implements AutoCloseable {
     private CallHeaderAuthenticator.AuthResult login(String name, String password) {
         String audited = users.knows(name) ? name : null;
         // Flight does not tell a client's address: the name's failures slow every client's logins for it
-        LoginThrottle.Verdict verdict = throttle.before(name, null);
-        if (!verdict.delay().isZero()) {
-            try {
-                Thread.sleep(verdict.delay().toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (!throttle.acquire(java.time.Duration.ofSeconds(10))) {
+        LoginThrottle.Attempt<HubUsers.User> attempt = throttle.attempt(name, null, () -> users.verify(name, password));
+        if (attempt.outcome() == LoginThrottle.Outcome.BUSY) {
             throw CallStatus.UNAVAILABLE.withDescription("too many logins at once: try again in a moment").toRuntimeException();
         }
-        HubUsers.User user;
-        try {
-            user = users.verify(name, password).orElse(null);
-        } finally {
-            throttle.release();
-        }
-        if (user == null) {
-            throttle.failed(name, null);
+        if (attempt.outcome() != LoginThrottle.Outcome.RIGHT) {
             access.record(audited, null, "login_failed", null, "serve");
             throw CallStatus.UNAUTHENTICATED.withDescription("wrong name or password").toRuntimeException();
         }
+        HubUsers.User user = attempt.user();
         if (!admitted.contains(user.role())) {
             access.record(user.name(), user.role(), "login_failed", null, "serve: role not admitted");
             throw CallStatus.UNAUTHENTICATED.withDescription("the role " + user.role().id() + " may not use the SQL endpoint")
                     .toRuntimeException();
         }
-        throttle.succeeded(name, null);
         String login = user.name() + "/" + UUID.randomUUID();
         while (connections.size() >= maxLogins && !lastUsed.isEmpty()) {
             // the login used longest ago makes room: a BI tool that reconnects often cannot fill the memory

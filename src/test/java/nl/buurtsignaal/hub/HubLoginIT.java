@@ -113,7 +113,7 @@ class HubLoginIT extends SparkTestBase {
 
     @Test
     void theFailureMemoryAndThePasswordChecksAreBounded() {
-        LoginThrottle t = new LoginThrottle(5, Duration.ofMinutes(15), 100, 2, Clock.systemUTC());
+        LoginThrottle t = new LoginThrottle(5, Duration.ofMinutes(15), 100, 2, Duration.ofMillis(250), Duration.ofSeconds(5), Clock.systemUTC());
         for (int i = 0; i < 10_000; i++) {
             t.failed("name-" + i, "10.0.0." + (i % 200));
         }
@@ -129,7 +129,7 @@ class HubLoginIT extends SparkTestBase {
     void failuresOlderThanTheWindowAreForgotten() {
         Instant[] now = {Instant.parse("2026-12-04T10:00:00Z")};
         Clock clock = moving(now);
-        LoginThrottle t = new LoginThrottle(5, Duration.ofMinutes(15), 100, 2, clock);
+        LoginThrottle t = new LoginThrottle(5, Duration.ofMinutes(15), 100, 2, Duration.ofMillis(250), Duration.ofSeconds(5), clock);
         for (int i = 0; i < 5; i++) {
             t.failed("rita", "a");
         }
