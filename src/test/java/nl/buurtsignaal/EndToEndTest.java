@@ -58,7 +58,7 @@ class EndToEndTest extends SparkTestBase {
     @Order(1)
     void everyPlantedCaseIsFound() throws IOException {
         List<String> planted = Files.readAllLines(landing.resolve("_planted.csv")).stream().skip(1).toList();
-        assertEquals(18, planted.size(), "two cases for each of the nine rules");
+        assertEquals(18 + 2 * 3, planted.size(), "two cases for each of the nine rules, and two linked clusters of three");
         TreeSet<String> signals = rows(sql("SELECT rule_id, subject_type, subject_id FROM gold.signal WHERE as_of = DATE'2026-10-31'"));
         for (String p : planted) {
             assertTrue(signals.contains(p), "planted case not found: " + p);
@@ -66,6 +66,12 @@ class EndToEndTest extends SparkTestBase {
         Set<String> rules = new HashSet<>();
         planted.forEach(p -> rules.add(p.split(",")[0]));
         assertEquals(9, rules.size());
+
+        // each cluster: a straw man, officer of a company registered at a crowded dwelling (two links in gold.subject_link)
+        assertEquals(2, sql("SELECT DISTINCT o.from_id FROM gold.subject_link o JOIN gold.subject_link r ON r.from_type = 'company' "
+                + "AND r.from_id = o.to_id AND r.link = 'registered_at' "
+                + "JOIN gold.signal s ON s.subject_id = o.from_id AND s.rule_id = 'U-PERSON-STRAWMAN' "
+                + "JOIN gold.signal c ON c.subject_id = r.to_id AND c.rule_id = 'U-ADDR-OVERCROWDED' WHERE o.link = 'officer_of'").count());
 
         List<String> decoys = Files.readAllLines(landing.resolve("_decoys.csv")).stream().skip(1).toList();
         assertEquals(2, decoys.size(), "a company registered after the transfer, twice");

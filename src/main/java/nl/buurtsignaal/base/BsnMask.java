@@ -7,6 +7,9 @@ public final class BsnMask {
     private static final Pattern NINE_DIGITS = Pattern.compile("(?<![0-9])[0-9]{9}(?![0-9])");
     private static final Pattern EIGHT_DIGITS = Pattern.compile("(?<![0-9])[0-9]{8}(?![0-9])");
 
+    /** Nine digits, perhaps written in groups with single spaces, dots or hyphens (123.456.782, 1234 56 782). */
+    private static final Pattern NINE_DIGITS_GROUPED = Pattern.compile("(?<![0-9])(?:[0-9][ .-]?){8}[0-9](?![0-9])");
+
     private BsnMask() {
     }
 
@@ -21,5 +24,10 @@ public final class BsnMask {
      */
     public static String maskedInQuery(String text) {
         return text == null ? null : EIGHT_DIGITS.matcher(masked(text)).replaceAll("[8 digits]");
+    }
+
+    /** Whether a text holds a number shaped like a BSN: nine digits, in a row or in groups. */
+    public static boolean holdsBsnShape(String text) {
+        return text != null && NINE_DIGITS_GROUPED.matcher(text).find();
     }
 }

@@ -79,12 +79,20 @@ final class DemoCommand implements Callable<Integer> {
         });
         Path users = lakeDir.resolveSibling("demo-users.txt");
         writeDemoUsers(users);
+        // the hub's casework (meldingen, decisions, outcomes), then the rules' precision over it
+        nl.buurtsignaal.hub.HubDemo.Seeded seeded = nl.buurtsignaal.hub.HubDemo.seed(opened, config, demoUser(Role.REVIEWER),
+                demoUser(Role.COORDINATOR), progress);
+        opened.overwrite(nl.buurtsignaal.lake.Tables.RULE_PRECISION, nl.buurtsignaal.dossier.RulePrecision.rows(opened, config));
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         printSummary(opened, config, lakeDir, asOf, landing, out);
         out.println();
         out.println("Review the signals in the hub, as the informatieknooppunt does (DEMO users and passwords: never for real data):");
         out.println("  bin/buurtsignaal hub --lake " + lakeDir + " --users " + users);
         out.println("  then open http://127.0.0.1:8080/ and log in as one of");
+        if (seeded.dossier() != null) {
+            out.println("  (" + seeded.meldingen() + " meldingen and " + seeded.decisions() + " decisions are there already; a linked dossier: "
+                    + "http://127.0.0.1:8080/#/subjects/" + seeded.dossier() + ")");
+        }
         for (Role role : Role.HUB) {
             out.printf(Locale.ROOT, "    %-15s name %-20s password %s%n", role.id(), demoUser(role), demoPassword(role));
         }

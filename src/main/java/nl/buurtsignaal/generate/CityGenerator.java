@@ -150,6 +150,10 @@ public final class CityGenerator {
         for (int k = 0; k < options.plantsPerRule(); k++) {
             plantAll();
         }
+        // after every other row, so that a city of the same seed is the same city with the clusters added
+        for (int k = 0; k < options.plantsPerRule(); k++) {
+            plantCluster();
+        }
         Map<String, Long> rows = new LinkedHashMap<>();
         writers.forEach((name, w) -> {
             w.close();
@@ -527,6 +531,52 @@ public final class CityGenerator {
         writeEstablishment(unborn, addressId(a), "4110", "bv", monthsBefore(bought - 2), null);
         writeTransfer(a, monthsBefore(bought), true, unborn, 480_000, false);
         decoy("U-OBJ-CASH-COMPANY", "object", objectId(a));
+    }
+
+    /**
+     * A linked cluster for the hub's dossiers (contract section 9): a crowded dwelling where a
+     * company is registered, whose officer is a straw man of other companies, one of which bought
+     * a dwelling for cash soon after it was registered. Three rules fire on three subjects that
+     * only the links (registered_at, officer_of, owns) bring together.
+     */
+    private void plantCluster() {
+        int residents = p("U-ADDR-OVERCROWDED", "min_residents") + 1;
+        long crowded = newAddress("woonfunctie", Math.min(45, residents * p("U-ADDR-OVERCROWDED", "max_m2_per_resident") - 2));
+        for (int p = 0; p < residents; p++) {
+            w("brp_residence").write(bsnOf(nextPerson++), monthsBefore(8 + p), null, addressId(crowded), 1985 + p, "resident");
+        }
+        plant("U-ADDR-OVERCROWDED", "address", addressId(crowded));
+
+        String strawman = bsnOf(nextPerson++);
+        long home = newAddress("woonfunctie", 65);
+        w("brp_residence").write(strawman, monthsBefore(40), null, addressId(home), 1996, "resident");
+        int companies = Math.max(4, p("U-PERSON-STRAWMAN", "min_companies"));
+        int shortLived = p("U-PERSON-STRAWMAN", "min_short_lived");
+        int strawWindow = p("U-PERSON-STRAWMAN", "window_months");
+        int strawLife = Math.min(8, p("U-PERSON-STRAWMAN", "lifetime_months"));
+        int bought = Math.min(6, p("U-OBJ-CASH-COMPANY", "window_months") - 1);
+        for (int c = 0; c < companies; c++) {
+            String company = kvk(nextKvk++);
+            if (c == 0) {
+                // the company at the crowded dwelling: a nail studio, active
+                writeEstablishment(company, addressId(crowded), "96.02.2", "eenmanszaak", monthsBefore(14), null);
+                w("hr_officer").write(company, strawman, "eigenaar", monthsBefore(14), null);
+            } else if (c == companies - 1) {
+                // the buyer: registered a few months before it bought a dwelling without a mortgage
+                LocalDate registered = monthsBefore(bought + Math.min(4, p("U-OBJ-CASH-COMPANY", "max_company_age_months") - 1));
+                writeEstablishment(company, addressId(dwellings + random.nextLong(others)), "6810", "bv", registered, null);
+                w("hr_officer").write(company, strawman, "bestuurder", registered, null);
+                long object = newAddress("woonfunctie", 95);
+                writeTransfer(object, monthsBefore(bought), true, company, 465_000, false);
+                plant("U-OBJ-CASH-COMPANY", "object", objectId(object));
+            } else {
+                LocalDate registered = monthsBefore(Math.max(12, strawWindow - 6 - 5 * c));
+                LocalDate gone = c <= shortLived ? registered.plusMonths(strawLife) : null;
+                writeEstablishment(company, addressId(dwellings + random.nextLong(others)), "4941", "bv", registered, gone);
+                w("hr_officer").write(company, strawman, "bestuurder", registered, gone);
+            }
+        }
+        plant("U-PERSON-STRAWMAN", "person", pseudonymiser.person(strawman));
     }
 
     /** A rule's parameter as the catalogue sets it (file default, or the configuration's override). */

@@ -27,12 +27,13 @@ public final class Hub implements AutoCloseable {
 
     public Hub(Lake lake, EngineConfig config, HubUsers users) {
         HubSettings settings = HubSettings.of(config);
-        this.data = new HubData(lake);
+        this.data = new HubData(lake, settings);
         this.reviews = new Reviews(lake, settings);
         this.access = new AccessLog(lake, journalOf(lake));
         HubService service = new HubService(data, reviews, settings, EvidenceText.load(config), HubService.geometry(config));
         Sessions sessions = new Sessions(settings.idleTimeout(), settings.sessionLifetime(), users::roleOf, Clock.systemUTC());
-        this.server = new HubServer(service, reviews, users, sessions, settings.throttle(), access, settings);
+        this.server = new HubServer(service, reviews, users, sessions, settings.throttle(), access, settings,
+                new MeldingDesk(lake, data, settings));
     }
 
     /** The access journal: beside the lake's tables when the lake is local, else in the temporary folder. */
@@ -81,6 +82,11 @@ public final class Hub implements AutoCloseable {
 
     public HubData data() {
         return data;
+    }
+
+    /** The decisions (tests record some at a chosen time). */
+    Reviews reviews() {
+        return reviews;
     }
 
     /** Waits for what is being refreshed, then stops serving and writes the journal's last entries. */

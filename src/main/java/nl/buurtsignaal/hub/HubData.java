@@ -1,5 +1,7 @@
 package nl.buurtsignaal.hub;
 
+import nl.buurtsignaal.dossier.ControlSample;
+import nl.buurtsignaal.dossier.Meldingen;
 import nl.buurtsignaal.lake.KernelReader;
 import nl.buurtsignaal.lake.Lake;
 import nl.buurtsignaal.lake.Tables;
@@ -22,13 +24,40 @@ import java.util.TreeSet;
  */
 public final class HubData {
     /** Every table the hub reads gold and silver data from (purpose binding: no care data among them). */
-    public static final Set<String> READS = Set.of(Tables.SIGNAL, Tables.BUURT_SCORE, Tables.SILVER_BUURT,
-            Tables.SIGNAL_PRIORITY);
+    public static final Set<String> READS = reads();
+
+    private static Set<String> reads() {
+        Set<String> reads = new TreeSet<>(List.of(Tables.SIGNAL, Tables.BUURT_SCORE, Tables.SILVER_BUURT,
+                Tables.SIGNAL_PRIORITY, Tables.CONTROL_SAMPLE, Tables.HUB_MELDING));
+        reads.addAll(Dossiers.READS);
+        return java.util.Collections.unmodifiableSet(reads);
+    }
+
+    /** A registered melding (hub.melding). */
+    public record Melding(String meldingId, java.time.Instant receivedAt, String registeredBy, String source, String reliability,
+                          String credibility, String subjectType, String subjectId, LocalDate observedOn, String text) {
+        public String signalId() {
+            return Meldingen.signalId(meldingId);
+        }
+    }
 
     public record Signal(String signalId, LocalDate asOf, String ruleId, String subjectType, String subjectId,
                          String addressId, String buurtCode, int severity, String evidence) {
         String subjectKey() {
             return ruleId + "|" + subjectType + "|" + subjectId;
+        }
+
+        /** The dossier's key of the signal's subject. */
+        String subject() {
+            return Dossiers.key(subjectType, subjectId);
+        }
+
+        boolean isMelding() {
+            return Meldingen.RULE_ID.equals(ruleId);
+        }
+
+        boolean isControl() {
+            return ControlSample.RULE_ID.equals(ruleId);
         }
     }
 
@@ -45,9 +74,16 @@ public final class HubData {
     /** One consistent view; replaced whole on refresh. */
     public record Snapshot(List<Signal> signals, Map<String, Signal> byId, List<LocalDate> asOfs,
                            Map<String, List<LocalDate>> asOfsBySubject, Map<String, Buurt> buurten,
-                           Map<String, List<Score>> scoresByAsOfAndBuurt, Map<String, Double> priorities) {
+                           Map<String, List<Score>> scoresByAsOfAndBuurt, Map<String, Double> priorities,
+                           Map<String, List<Signal>> bySubject, Map<String, Melding> meldingen, Dossiers dossiers) {
         static Snapshot empty() {
-            return new Snapshot(List.of(), Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of());
+            return new Snapshot(List.of(), Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(),
+                    Dossiers.EMPTY);
+        }
+
+        /** Every signal of a subject, over every as_of: rule signals, control items and meldingen. */
+        public List<Signal> ofSubject(String subjectType, String subjectId) {
+            return bySubject.getOrDefault(Dossiers.key(subjectType, subjectId), List.of());
         }
 
         public List<Score> scores(LocalDate asOf, String buurtCode) {
@@ -56,14 +92,16 @@ public final class HubData {
     }
 
     private final Lake lake;
+    private final HubSettings settings;
     private final Map<String, Long> versions = new HashMap<>();
     /** The data files of each table the hub read: the proof that no care data is read. */
     private final Map<String, List<String>> files = new java.util.concurrent.ConcurrentHashMap<>();
     private final KernelReader reader;
     private volatile Snapshot snapshot = Snapshot.empty();
 
-    public HubData(Lake lake) {
+    public HubData(Lake lake, HubSettings settings) {
         this.lake = lake;
+        this.settings = settings;
         this.reader = new KernelReader(lake.spark().sessionState().newHadoopConf());
     }
 
@@ -93,13 +131,26 @@ public final class HubData {
             return false;
         }
         Snapshot old = snapshot;
-        List<Signal> signals = changed(now, Tables.SIGNAL) ? loadSignals() : old.signals();
+        List<Signal> signals = changed(now, Tables.SIGNAL) || changed(now, Tables.CONTROL_SAMPLE)
+                ? loadSignals() : old.signals().stream().filter(sig -> !sig.isMelding()).toList();
+        Map<String, Melding> meldingen = changed(now, Tables.HUB_MELDING) ? loadMeldingen() : old.meldingen();
+        LocalDate latest = signals.stream().filter(sig -> !sig.isControl()).map(Signal::asOf).max(LocalDate::compareTo).orElse(null);
+        Dossiers dossiers = old.dossiers();
+        if (Dossiers.READS.stream().anyMatch(t -> changed(now, t)) || !java.util.Objects.equals(latest, dossiers.asOf)) {
+            Set<String> present = new TreeSet<>();
+            now.forEach((table, version) -> {
+                if (version >= 0) {
+                    present.add(table);
+                }
+            });
+            dossiers = Dossiers.load(this::read, present, latest, settings.transferMonths(), settings.enforcementMonths());
+        }
         Map<String, Buurt> buurten = changed(now, Tables.SILVER_BUURT) ? loadBuurten() : old.buurten();
         Map<String, List<Score>> scores = changed(now, Tables.BUURT_SCORE) ? loadScores() : old.scoresByAsOfAndBuurt();
         Map<String, Double> priorities = changed(now, Tables.SIGNAL_PRIORITY) ? loadPriorities() : old.priorities();
         versions.clear();
         versions.putAll(now);
-        snapshot = index(signals, buurten, scores, priorities);
+        snapshot = index(signals, buurten, scores, priorities, meldingen, dossiers);
         return true;
     }
 
@@ -116,8 +167,17 @@ public final class HubData {
         files.put(table, read.files());
     }
 
+    /**
+     * gold.signal's rows and the control sample's items (rule CONTROL: an address, no evidence,
+     * the lowest severity), one list.
+     */
     private List<Signal> loadSignals() {
         List<Signal> signals = new ArrayList<>();
+        if (lake.exists(Tables.CONTROL_SAMPLE)) {
+            read(Tables.CONTROL_SAMPLE, List.of("signal_id", "as_of", "address_id", "buurt_code"), r -> signals.add(new Signal(
+                    r.getString(0), LocalDate.ofEpochDay(r.getInt(1)), ControlSample.RULE_ID, "address", r.getString(2),
+                    r.getString(2), text(r, 3), 1, "{}")));
+        }
         if (lake.exists(Tables.SIGNAL)) {
             read(Tables.SIGNAL, List.of("signal_id", "as_of", "rule_id", "subject_type", "subject_id", "address_id",
                     "buurt_code", "severity", "evidence"), r -> signals.add(new Signal(r.getString(0),
@@ -125,6 +185,19 @@ public final class HubData {
                     r.getInt(7), text(r, 8))));
         }
         return signals;
+    }
+
+    private Map<String, Melding> loadMeldingen() {
+        Map<String, Melding> meldingen = new HashMap<>();
+        if (lake.exists(Tables.HUB_MELDING)) {
+            read(Tables.HUB_MELDING, List.of("melding_id", "received_at", "registered_by", "source", "reliability", "credibility",
+                    "subject_type", "subject_id", "observed_on", "text"), r -> {
+                Melding m = new Melding(r.getString(0), Reviews.micros(r.getLong(1)), r.getString(2), r.getString(3), r.getString(4),
+                        r.getString(5), r.getString(6), r.getString(7), LocalDate.ofEpochDay(r.getInt(8)), r.getString(9));
+                meldingen.put(m.signalId(), m);
+            });
+        }
+        return meldingen;
     }
 
     private Map<String, Buurt> loadBuurten() {
@@ -176,18 +249,30 @@ public final class HubData {
         return r.isNullAt(i) ? null : r.getString(i);
     }
 
-    private static Snapshot index(List<Signal> signals, Map<String, Buurt> buurten, Map<String, List<Score>> scores,
-                                  Map<String, Double> priorities) {
+    private static Snapshot index(List<Signal> ruleSignals, Map<String, Buurt> buurten, Map<String, List<Score>> scores,
+                                  Map<String, Double> priorities, Map<String, Melding> meldingen, Dossiers dossiers) {
+        List<Signal> signals = new ArrayList<>(ruleSignals);
+        for (Melding m : meldingen.values()) {
+            String address = dossiers.addressOf(m.subjectType(), m.subjectId());
+            signals.add(new Signal(m.signalId(), m.receivedAt().atZone(java.time.ZoneOffset.UTC).toLocalDate(), Meldingen.RULE_ID,
+                    m.subjectType(), m.subjectId(), address, dossiers.buurtOf(address), 2, "{}"));
+        }
         Map<String, Signal> byId = new HashMap<>();
         TreeSet<LocalDate> asOfs = new TreeSet<>(Collections.reverseOrder());
-        Map<String, List<LocalDate>> bySubject = new HashMap<>();
+        Map<String, List<LocalDate>> asOfsBySubject = new HashMap<>();
+        Map<String, List<Signal>> bySubject = new HashMap<>();
         for (Signal s : signals) {
             byId.put(s.signalId(), s);
-            asOfs.add(s.asOf());
-            bySubject.computeIfAbsent(s.subjectKey(), k -> new ArrayList<>()).add(s.asOf());
+            if (!s.isMelding()) {
+                asOfs.add(s.asOf());
+                asOfsBySubject.computeIfAbsent(s.subjectKey(), k -> new ArrayList<>()).add(s.asOf());
+            }
+            bySubject.computeIfAbsent(s.subject(), k -> new ArrayList<>()).add(s);
         }
-        bySubject.values().forEach(Collections::sort);
-        return new Snapshot(List.copyOf(signals), byId, List.copyOf(asOfs), bySubject, buurten, scores, priorities);
+        asOfsBySubject.values().forEach(Collections::sort);
+        bySubject.values().forEach(l -> l.sort(java.util.Comparator.comparing(Signal::asOf).reversed().thenComparing(Signal::signalId)));
+        return new Snapshot(List.copyOf(signals), byId, List.copyOf(asOfs), asOfsBySubject, buurten, scores, priorities, bySubject,
+                meldingen, dossiers);
     }
 
     /** The tables' versions this snapshot was read at (for the hub's status line). */

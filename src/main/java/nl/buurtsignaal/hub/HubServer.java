@@ -31,6 +31,7 @@ public final class HubServer {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Role[] READERS = {Role.REVIEWER, Role.COORDINATOR};
     private static final Role[] EVERYONE = Role.HUB.toArray(Role[]::new);
+    private static final Set<String> SUBJECT_TYPES = Set.of("address", "object", "company", "person");
 
     private final HubService service;
     private final Reviews reviews;
@@ -39,11 +40,13 @@ public final class HubServer {
     private final LoginThrottle throttle;
     private final AccessLog access;
     private final HubSettings settings;
+    private final MeldingDesk desk;
     private final Javalin app;
 
     public HubServer(HubService service, Reviews reviews, HubUsers users, Sessions sessions, LoginThrottle throttle,
-                     AccessLog access, HubSettings settings) {
+                     AccessLog access, HubSettings settings, MeldingDesk desk) {
         this.service = service;
+        this.desk = desk;
         this.reviews = reviews;
         this.users = users;
         this.sessions = sessions;
@@ -171,10 +174,58 @@ public final class HubServer {
             JsonNode body = body(ctx, settings.maxBodyBytes());
             Sessions.Session s = session(ctx);
             Reviews.Event e = reviews.decide(id, s.user(), s.role(), new Reviews.Decision(text(body, "status"), text(body, "reason_code"),
-                    text(body, "partner"), text(body, "note"), text(body, "based_on")));
-            access.record(s.user(), s.role(), "decide", id, e.status());
+                    text(body, "partner"), text(body, "note"), text(body, "based_on"), text(body, "outcome_code")), service.isControl(id));
+            boolean outcome = e.status().equals(nl.buurtsignaal.dossier.Verdict.OUTCOME);
+            access.record(s.user(), s.role(), outcome ? "outcome" : "decide", id, outcome ? e.reasonCode() : e.status());
             json(ctx, 201, Map.of("event_id", e.eventId()));
         }, READERS);
+        app.post("/api/meldingen", ctx -> {
+            JsonNode body = body(ctx, settings.maxBodyBytes());
+            Sessions.Session s = session(ctx);
+            HubData.Melding m = desk.register(s.user(), s.role(), new MeldingDesk.Request(text(body, "source"), text(body, "reliability"),
+                    text(body, "credibility"), text(body, "subject_type"), text(body, "subject_id"), text(body, "observed_on"),
+                    text(body, "text")));
+            access.record(s.user(), s.role(), "melding", m.signalId(), m.subjectType());
+            json(ctx, 201, MeldingDesk.answer(m));
+        }, READERS);
+        app.get("/api/subjects", ctx -> {
+            String type = ctx.queryParam("type");
+            String q = ctx.queryParam("q");
+            if (type == null || !nl.buurtsignaal.dossier.Meldingen.SUBJECT_TYPES.contains(type) || q == null || q.length() < 4
+                    || !q.matches("[0-9]+")) {
+                throw new Refused(400, "search by type (address, object or company) and q, the first 4 or more digits of its id");
+            }
+            json(ctx, 200, service.search(type, q));
+        }, READERS);
+        app.get("/api/subjects/{type}/{id}", ctx -> {
+            String type = ctx.pathParam("type");
+            String id = ctx.pathParam("id");
+            if (!SUBJECT_TYPES.contains(type)) {
+                throw new Refused(400, "a subject's type is address, object, company or person");
+            }
+            Map<String, Object> dossier = service.dossier(type, id);
+            if (dossier == null) {
+                throw new Refused(404, "no " + type + " " + safe(id) + " in the lake");
+            }
+            Sessions.Session s = session(ctx);
+            access.record(s.user(), s.role(), "dossier", null, type + " " + safe(id));
+            json(ctx, 200, dossier);
+        }, READERS);
+        app.get("/api/overdue", ctx -> {
+            Sessions.Session s = session(ctx);
+            access.record(s.user(), s.role(), "list", null, "overdue");
+            json(ctx, 200, service.overdue(java.time.Instant.now()));
+        }, READERS);
+        app.get("/api/precision", ctx -> {
+            LocalDate from = date(ctx.queryParam("from"));
+            LocalDate to = date(ctx.queryParam("to"));
+            if (from != null && to != null && from.isAfter(to)) {
+                throw new Refused(400, "from lies after to");
+            }
+            Sessions.Session s = session(ctx);
+            access.record(s.user(), s.role(), "list", null, "precision" + (ctx.queryString() == null ? "" : " " + ctx.queryString()));
+            json(ctx, 200, service.precision(from, to));
+        }, Role.COORDINATOR, Role.AUDITOR);
         app.get("/api/labels", ctx -> {
             Sessions.Session s = session(ctx);
             access.record(s.user(), s.role(), "labels", null, null);
@@ -304,7 +355,15 @@ public final class HubServer {
         }
         return new HubService.Filter(date(ctx.queryParam("as_of")), blankToNull(ctx.queryParam("rule_id")),
                 blankToNull(ctx.queryParam("gemeente")), blankToNull(ctx.queryParam("wijk")),
-                blankToNull(ctx.queryParam("buurt_code")), sev, blankToNull(ctx.queryParam("status")), limit, offset);
+                blankToNull(ctx.queryParam("buurt_code")), sev, blankToNull(ctx.queryParam("status")), limit, offset, sort(ctx));
+    }
+
+    private static String sort(Context ctx) {
+        String sort = blankToNull(ctx.queryParam("sort"));
+        if (sort != null && !sort.equals("priority") && !sort.equals("dossier")) {
+            throw new Refused(400, "sort is priority (the default) or dossier");
+        }
+        return sort;
     }
 
     private static int integer(Context ctx, String name, int fallback) {

@@ -3,6 +3,10 @@ package nl.buurtsignaal.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.dossier.ControlSample;
+import nl.buurtsignaal.dossier.Meldingen;
+import nl.buurtsignaal.dossier.Precision;
+import nl.buurtsignaal.dossier.Verdict;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +16,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +30,12 @@ import java.util.TreeMap;
 public final class HubService {
     /** The queue's filters; null means any. */
     public record Filter(LocalDate asOf, String ruleId, String gemeente, String wijk, String buurtCode, Integer severity,
-                         String status, int limit, int offset) {
+                         String status, int limit, int offset, String sort) {
+        public Filter(LocalDate asOf, String ruleId, String gemeente, String wijk, String buurtCode, Integer severity,
+                      String status, int limit, int offset) {
+            this(asOf, ruleId, gemeente, wijk, buurtCode, severity, status, limit, offset, null);
+        }
+
         String describe() {
             Map<String, Object> f = new TreeMap<>();
             f.put("as_of", asOf);
@@ -37,6 +47,7 @@ public final class HubService {
             f.put("status", status);
             f.put("limit", limit);
             f.put("offset", offset);
+            f.put("sort", sort);
             f.values().removeIf(java.util.Objects::isNull);
             return f.toString();
         }
@@ -70,10 +81,17 @@ public final class HubService {
         HubData.Snapshot s = data.snapshot();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("as_of", s.asOfs().stream().map(LocalDate::toString).toList());
-        out.put("rules", s.signals().stream().map(HubData.Signal::ruleId).distinct().sorted().toList());
+        out.put("rules", s.signals().stream().map(HubService::shownRule).distinct().sorted().toList());
         out.put("reason_codes", settings.reasonCodes());
         out.put("partners", settings.partners());
-        out.put("statuses", List.of("new", "in_review", "confirmed", "dismissed", "forward_proposed", "forwarded", "forward_rejected"));
+        out.put("statuses", List.of("new", "in_review", "confirmed", "dismissed", "forward_proposed", "forwarded", "forward_rejected",
+                Verdict.OUTCOME));
+        out.put("outcome_codes", settings.outcomeCodes().keySet());
+        out.put("melding_sources", settings.meldingSources());
+        out.put("deadlines", Map.of("first_status_days", settings.firstStatusDays(), "outcome_days", settings.outcomeDays()));
+        out.put("reliability", Meldingen.RELIABILITY);
+        out.put("credibility", Meldingen.CREDIBILITY);
+        out.put("subject_types", Meldingen.SUBJECT_TYPES);
         Map<String, Map<String, Object>> gemeenten = new TreeMap<>();
         for (HubData.Buurt b : s.buurten().values()) {
             Map<String, Object> g = gemeenten.computeIfAbsent(b.gemeenteCode(), k -> new LinkedHashMap<>());
@@ -98,8 +116,11 @@ public final class HubService {
         Map<String, String> statuses = reviews.statuses();
         Map<String, Integer> counts = new TreeMap<>();
         List<HubData.Signal> matching = new ArrayList<>();
+        boolean latest = asOf != null && asOf.equals(latestAsOf());
         for (HubData.Signal sig : s.signals()) {
-            if (!sig.asOf().equals(asOf) || (f.ruleId() != null && !f.ruleId().equals(sig.ruleId()))
+            // meldingen have no reference date of the engine: the latest date's queue holds them
+            boolean dated = sig.isMelding() ? latest : sig.asOf().equals(asOf);
+            if (!dated || (f.ruleId() != null && !f.ruleId().equals(shownRule(sig)))
                     || (f.buurtCode() != null && !f.buurtCode().equals(sig.buurtCode()))
                     || (f.severity() != null && f.severity() != sig.severity())) {
                 continue;
@@ -115,14 +136,23 @@ public final class HubService {
                 matching.add(sig);
             }
         }
-        matching.sort(Comparator.<HubData.Signal, Double>comparing(sig -> s.priorities().get(sig.signalId()),
+        Comparator<HubData.Signal> order = Comparator.<HubData.Signal, Double>comparing(sig -> s.priorities().get(sig.signalId()),
                         Comparator.nullsLast(Comparator.reverseOrder()))
                 .thenComparing(HubData.Signal::severity, Comparator.reverseOrder())
-                .thenComparing(HubData.Signal::signalId));
+                .thenComparing(HubData.Signal::signalId);
+        Map<String, Integer> dossierOpen = new HashMap<>();
+        if ("dossier".equals(f.sort())) {
+            matching.forEach(sig -> dossierOpen.put(sig.signalId(), openInDossier(sig, s, statuses)));
+            order = Comparator.<HubData.Signal, Integer>comparing(sig -> dossierOpen.get(sig.signalId()), Comparator.reverseOrder())
+                    .thenComparing(order);
+        }
+        matching.sort(order);
         List<Map<String, Object>> items = new ArrayList<>();
         for (HubData.Signal sig : matching.subList(Math.min(f.offset(), matching.size()),
                 Math.min(f.offset() + f.limit(), matching.size()))) {
-            items.add(item(sig, statuses.getOrDefault(sig.signalId(), "new"), s));
+            Map<String, Object> item = item(sig, statuses.getOrDefault(sig.signalId(), "new"), s);
+            item.put("dossier_open", dossierOpen.computeIfAbsent(sig.signalId(), k -> openInDossier(sig, s, statuses)));
+            items.add(item);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("as_of", asOf == null ? null : asOf.toString());
@@ -136,7 +166,7 @@ public final class HubService {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("signal_id", sig.signalId());
         item.put("as_of", sig.asOf().toString());
-        item.put("rule_id", sig.ruleId());
+        item.put("rule_id", shownRule(sig));
         item.put("subject_type", sig.subjectType());
         item.put("subject_id", sig.subjectId());
         item.put("address_id", sig.addressId());
@@ -178,9 +208,9 @@ public final class HubService {
             return null;
         }
         Map<String, Object> out = item(sig, reviews.status(signalId), s);
-        JsonNode ev = EvidenceText.parse(sig.evidence());
+        JsonNode ev = sig.isMelding() ? meldingEvidence(s.meldingen().get(signalId)) : EvidenceText.parse(sig.evidence());
         out.put("evidence", ev);
-        out.put("facts", evidence.render(sig.ruleId(), ev));
+        out.put("facts", evidence.render(shownRule(sig), ev));
         out.put("earlier_as_of", s.asOfsBySubject().getOrDefault(sig.subjectKey(), List.of()).stream()
                 .filter(d -> d.isBefore(sig.asOf())).map(LocalDate::toString).toList());
         Map<String, Object> buurt = new LinkedHashMap<>();
@@ -206,6 +236,228 @@ public final class HubService {
         return out;
     }
 
+    /** The rule a reviewer sees: a control item is an address check (blind), every other signal its rule. */
+    static String shownRule(HubData.Signal sig) {
+        return sig.isControl() ? ControlSample.BLIND_RULE_ID : sig.ruleId();
+    }
+
+    private static JsonNode meldingEvidence(HubData.Melding m) {
+        com.fasterxml.jackson.databind.node.ObjectNode ev = JSON.createObjectNode();
+        if (m != null) {
+            ev.put("melding_id", m.meldingId());
+            ev.put("source", m.source());
+            ev.put("reliability", m.reliability());
+            ev.put("credibility", m.credibility());
+            ev.put("observed_on", m.observedOn().toString());
+            ev.put("registered_by", m.registeredBy());
+            ev.put("received_on", m.receivedAt().atZone(java.time.ZoneOffset.UTC).toLocalDate().toString());
+            ev.put("text", m.text());
+        }
+        return ev;
+    }
+
+    /** Statuses of a signal that still waits for the hub or a partner: it counts as open in a dossier. */
+    static final java.util.Set<String> OPEN = java.util.Set.of("new", "in_review", "confirmed", "forward_proposed");
+
+    /** A subject's open signals: its signals of the latest reference date and its meldingen whose status is open. */
+    private List<HubData.Signal> openSignals(String subjectKey, HubData.Snapshot s, Map<String, String> statuses, LocalDate latest) {
+        String[] parts = subjectKey.split("\\|", 2);
+        List<HubData.Signal> open = new ArrayList<>();
+        for (HubData.Signal sig : s.ofSubject(parts[0], parts[1])) {
+            if ((sig.isMelding() || sig.asOf().equals(latest)) && OPEN.contains(statuses.getOrDefault(sig.signalId(), "new"))) {
+                open.add(sig);
+            }
+        }
+        return open;
+    }
+
+    /** How many other open signals the dossier of a signal's subject holds (within two links, as the dossier page cuts it). */
+    private int openInDossier(HubData.Signal sig, HubData.Snapshot s, Map<String, String> statuses) {
+        LocalDate latest = latestAsOf();
+        int n = 0;
+        for (String node : s.dossiers().network(sig.subjectType(), sig.subjectId(), settings.dossierMaxNodes()).nodes().keySet()) {
+            for (HubData.Signal other : openSignals(node, s, statuses, latest)) {
+                if (!other.signalId().equals(sig.signalId())) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * A subject's dossier (contract section 9): its facts with provenance, its signals over every
+     * as_of and its meldingen, the links within two links and the signals on linked subjects, and
+     * the network's nodes (persons as "person 1, 2 …"), each with its open signals; null when the
+     * lake knows neither the subject nor a signal on it.
+     */
+    public Map<String, Object> dossier(String type, String id) {
+        HubData.Snapshot s = data.snapshot();
+        Dossiers d = s.dossiers();
+        List<HubData.Signal> own = s.ofSubject(type, id);
+        if (own.isEmpty() && !d.knows(type, id)) {
+            return null;
+        }
+        Map<String, String> statuses = reviews.statuses();
+        LocalDate latest = latestAsOf();
+        Dossiers.Network network = d.network(type, id, settings.dossierMaxNodes());
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> subject = new LinkedHashMap<>();
+        subject.put("type", type);
+        subject.put("id", id);
+        String address = d.addressOf(type, id);
+        String buurtCode = d.buurtOf(address);
+        HubData.Buurt b = buurtCode == null ? null : s.buurten().get(buurtCode);
+        subject.put("address_id", address);
+        subject.put("buurt_code", buurtCode);
+        subject.put("buurt_name", b == null ? null : b.name());
+        subject.put("gemeente_name", b == null ? null : b.gemeenteName());
+        out.put("subject", subject);
+        out.put("as_of", d.asOf == null ? null : d.asOf.toString());
+        out.put("facts", d.facts(type, id).stream().map(f -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", f.name());
+            m.put("value", f.value());
+            m.put("source", f.source());
+            m.put("delivery", f.delivery());
+            m.put("delivered_on", f.deliveredOn());
+            return m;
+        }).toList());
+        out.put("signals", own.stream().map(sig -> item(sig, statuses.getOrDefault(sig.signalId(), "new"), s)).toList());
+        out.put("meldingen", own.stream().filter(HubData.Signal::isMelding).map(sig -> {
+            HubData.Melding m = s.meldingen().get(sig.signalId());
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("melding_id", m.meldingId());
+            x.put("signal_id", m.signalId());
+            x.put("received_at", m.receivedAt().toString());
+            x.put("registered_by", m.registeredBy());
+            x.put("source", m.source());
+            x.put("reliability", m.reliability());
+            x.put("credibility", m.credibility());
+            x.put("observed_on", m.observedOn().toString());
+            x.put("text", m.text());
+            x.put("status", statuses.getOrDefault(sig.signalId(), "new"));
+            return x;
+        }).toList());
+        out.put("links", network.links().stream().map(l -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("from_type", l.fromType());
+            m.put("from_id", l.fromId());
+            m.put("to_type", l.toType());
+            m.put("to_id", l.toId());
+            m.put("link", l.link());
+            m.put("since", l.since() == null ? null : l.since().toString());
+            return m;
+        }).toList());
+        List<Map<String, Object>> linked = new ArrayList<>();
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        int persons = 0;
+        for (Map.Entry<String, Integer> node : network.nodes().entrySet()) {
+            String[] parts = node.getKey().split("\\|", 2);
+            List<HubData.Signal> open = openSignals(node.getKey(), s, statuses, latest);
+            Map<String, Object> n = new LinkedHashMap<>();
+            n.put("type", parts[0]);
+            n.put("id", parts[1]);
+            n.put("label", parts[0].equals("person") ? "person " + (++persons) : parts[0] + " " + parts[1]);
+            n.put("distance", node.getValue());
+            n.put("open_signals", open.size());
+            n.put("rules", open.stream().map(HubService::shownRule).distinct().sorted().toList());
+            nodes.add(n);
+            if (node.getValue() > 0) {
+                s.ofSubject(parts[0], parts[1]).forEach(sig -> linked.add(item(sig, statuses.getOrDefault(sig.signalId(), "new"), s)));
+            }
+        }
+        out.put("linked_signals", linked);
+        out.put("nodes", nodes);
+        Map<String, Object> cut = new LinkedHashMap<>();
+        cut.put("beyond_two_links", network.beyondTwoLinks());
+        cut.put("omitted", network.omitted());
+        cut.put("max_nodes", settings.dossierMaxNodes());
+        out.put("cut", cut);
+        return out;
+    }
+
+    /** Forwarded signals whose partner is late: no status within the first deadline, or no final outcome within the second. */
+    public List<Map<String, Object>> overdue(java.time.Instant now) {
+        HubData.Snapshot s = data.snapshot();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Reviews.Event first : reviews.all()) {
+            if (first.basedOn() != null) {
+                continue;
+            }
+            // each signal once (its first event), then its last forwarding and what followed it
+            List<Reviews.Event> history = reviews.history(first.signalId());
+            int at = -1;
+            for (int i = 0; i < history.size(); i++) {
+                if (history.get(i).status().equals("forwarded")) {
+                    at = i;
+                }
+            }
+            if (at < 0) {
+                continue;
+            }
+            Reviews.Event forwarded = history.get(at);
+            List<Reviews.Event> after = history.subList(at + 1, history.size());
+            boolean anyStatus = after.stream().anyMatch(e -> e.status().equals(Verdict.OUTCOME));
+            boolean finalOutcome = after.stream().anyMatch(e -> e.status().equals(Verdict.OUTCOME)
+                    && settings.outcomeCodes().get(e.reasonCode()) != Verdict.Finding.PENDING);
+            java.time.Instant statusDue = forwarded.decidedAt().plus(java.time.Duration.ofDays(settings.firstStatusDays()));
+            java.time.Instant outcomeDue = forwarded.decidedAt().plus(java.time.Duration.ofDays(settings.outcomeDays()));
+            String kind = null;
+            java.time.Instant due = null;
+            if (!finalOutcome && now.isAfter(outcomeDue)) {
+                kind = "outcome";
+                due = outcomeDue;
+            } else if (!anyStatus && now.isAfter(statusDue)) {
+                kind = "status";
+                due = statusDue;
+            }
+            if (kind != null) {
+                HubData.Signal sig = s.byId().get(forwarded.signalId());
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("signal_id", forwarded.signalId());
+                m.put("forwarded_at", forwarded.decidedAt().toString());
+                m.put("due", due.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString());
+                m.put("kind", kind);
+                m.put("partner", forwarded.partner());
+                m.put("rule_id", sig == null ? null : shownRule(sig));
+                m.put("days_late", java.time.Duration.between(due, now).toDays());
+                out.add(m);
+            }
+        }
+        out.sort(Comparator.comparing(m -> (String) m.get("due")));
+        return out;
+    }
+
+    /** gold.rule_precision's rows for as_of dates from..to (either open), computed now from the hub's labels. */
+    public List<Map<String, Object>> precision(LocalDate from, LocalDate to) {
+        HubData.Snapshot s = data.snapshot();
+        List<Precision.Labelled> labelled = new ArrayList<>();
+        for (Reviews.Labelled l : reviews.labels()) {
+            HubData.Signal sig = s.byId().get(l.event().signalId());
+            if (sig != null) {
+                labelled.add(new Precision.Labelled(sig.asOf(), sig.ruleId(), l.label().value()));
+            }
+        }
+        // open ends by default: a melding's date is the day it came in, after the latest reference date
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Precision.Row r : Precision.of(labelled, from, to)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("from_as_of", r.fromAsOf() == null ? null : r.fromAsOf().toString());
+            m.put("to_as_of", r.toAsOf() == null ? null : r.toAsOf().toString());
+            m.put("rule_id", r.ruleId());
+            m.put("reviewed", r.reviewed());
+            m.put("confirmed", r.confirmed());
+            m.put("dismissed", r.dismissed());
+            m.put("precision", r.precision());
+            m.put("precision_low", r.low());
+            m.put("precision_high", r.high());
+            m.put("lift", r.lift());
+            out.add(m);
+        }
+        return out;
+    }
+
     static Map<String, Object> event(Reviews.Event e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("event_id", e.eventId());
@@ -214,28 +466,50 @@ public final class HubService {
         m.put("reviewer", e.reviewer());
         m.put("role", e.role());
         m.put("decided_at", e.decidedAt().toString());
-        m.put("reason_code", e.reasonCode());
+        boolean outcome = Verdict.OUTCOME.equals(e.status());
+        m.put("reason_code", outcome ? null : e.reasonCode());
+        m.put("outcome_code", outcome ? e.reasonCode() : null);
         m.put("partner", e.partner());
         m.put("based_on", e.basedOn());
         m.put("note", e.note());
         return m;
     }
 
+    /** Subjects of a type whose id starts with the given digits (at most 20): for the melding form. */
+    public List<String> search(String type, String prefix) {
+        return data.snapshot().dossiers().search(type, prefix, 20);
+    }
+
+    /** Whether a signal is a control item (forwarded only once confirmed). */
+    public boolean isControl(String signalId) {
+        HubData.Signal sig = data.snapshot().byId().get(signalId);
+        return sig != null && sig.isControl();
+    }
+
     public boolean exists(String signalId) {
         return data.snapshot().byId().containsKey(signalId);
     }
 
+    /**
+     * The label of every decided signal: the partner's outcome where one is recorded, else the
+     * hub's final decision (contract section 9); {@code label} 1 or 0, and where it came from.
+     */
     public List<Map<String, Object>> labels() {
         HubData.Snapshot s = data.snapshot();
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Reviews.Event e : reviews.labels()) {
+        for (Reviews.Labelled l : reviews.labels()) {
+            Reviews.Event e = l.event();
             HubData.Signal sig = s.byId().get(e.signalId());
+            boolean outcome = Verdict.OUTCOME.equals(e.status());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("signal_id", e.signalId());
             m.put("as_of", sig == null ? null : sig.asOf().toString());
             m.put("rule_id", sig == null ? null : sig.ruleId());
             m.put("status", e.status());
-            m.put("reason_code", e.reasonCode());
+            m.put("reason_code", outcome ? null : e.reasonCode());
+            m.put("outcome_code", outcome ? e.reasonCode() : null);
+            m.put("label", l.label().value());
+            m.put("label_source", l.label().source());
             m.put("decided_at", e.decidedAt().toString());
             out.add(m);
         }
@@ -243,8 +517,16 @@ public final class HubService {
         return out;
     }
 
+    /** Every decision, for the auditor: with the signal's rule, CONTROL named as such (the auditor's view is not blind). */
     public List<Map<String, Object>> reviewLog() {
-        return reviews.all().stream().map(HubService::event).toList();
+        HubData.Snapshot s = data.snapshot();
+        return reviews.all().stream().map(e -> {
+            Map<String, Object> m = event(e);
+            HubData.Signal sig = s.byId().get(e.signalId());
+            m.put("rule_id", sig == null ? null : sig.ruleId());
+            m.put("control", sig != null && sig.isControl());
+            return m;
+        }).toList();
     }
 
     public static List<Map<String, Object>> access(List<AccessLog.Entry> entries) {

@@ -1,5 +1,6 @@
 package nl.buurtsignaal.hub;
 
+import nl.buurtsignaal.dossier.Verdict;
 import nl.buurtsignaal.lake.KernelReader;
 import nl.buurtsignaal.lake.Lake;
 import nl.buurtsignaal.lake.Tables;
@@ -43,9 +44,7 @@ public final class Reviews {
             .add("note", DataTypes.StringType, true);
 
     public static final Set<String> STATUSES = Set.of("in_review", "confirmed", "dismissed", "forward_proposed",
-            "forwarded", "forward_rejected");
-    /** The statuses that are a final decision: the labels for data scientists. */
-    public static final Set<String> FINAL = Set.of("confirmed", "dismissed", "forwarded");
+            "forwarded", "forward_rejected", Verdict.OUTCOME);
     static final int MAX_NOTE = 2_000;
     /** Delta table properties of the hub's tables: a checkpoint every 500 commits rather than 10. */
     static final Map<String, String> CHECKPOINTS = Map.of("delta.checkpointInterval", "500");
@@ -59,7 +58,15 @@ public final class Reviews {
                         String reasonCode, String partner, String basedOn, String note) {
     }
 
-    public record Decision(String status, String reasonCode, String partner, String note, String basedOn) {
+    /** A decision asked for; {@code outcomeCode} only with status outcome (kept in hub.review's reason_code). */
+    public record Decision(String status, String reasonCode, String partner, String note, String basedOn, String outcomeCode) {
+        public Decision(String status, String reasonCode, String partner, String note, String basedOn) {
+            this(status, reasonCode, partner, note, basedOn, null);
+        }
+    }
+
+    /** A signal's label (contract section 9) and the event that decided it. */
+    public record Labelled(Event event, Verdict.Label label) {
     }
 
     private final Lake lake;
@@ -143,15 +150,14 @@ public final class Reviews {
         return out;
     }
 
-    /** The latest final decision per signal. */
-    public synchronized List<Event> labels() {
-        List<Event> out = new ArrayList<>();
+    /** The label of each signal that has one: the partner's outcome where recorded, else the hub's final decision ({@link Verdict}). */
+    public synchronized List<Labelled> labels() {
+        List<Labelled> out = new ArrayList<>();
         for (List<Event> events : bySignal.values()) {
-            for (int i = events.size() - 1; i >= 0; i--) {
-                if (FINAL.contains(events.get(i).status())) {
-                    out.add(events.get(i));
-                    break;
-                }
+            List<Verdict.Step> steps = events.stream().map(e -> new Verdict.Step(e.status(), e.reasonCode())).toList();
+            Verdict.Label label = Verdict.of(steps, settings.outcomeCodes());
+            if (label != null) {
+                out.add(new Labelled(events.get(steps.lastIndexOf(label.step())), label));
             }
         }
         return out;
@@ -170,6 +176,19 @@ public final class Reviews {
      * one's own proposal; 409 when {@code basedOn} is not the signal's latest event.
      */
     public synchronized Event decide(String signalId, String user, Role role, Decision d) {
+        return decide(signalId, user, role, d, false);
+    }
+
+    /**
+     * As {@link #decide(String, String, Role, Decision)}; a signal that must be {@code confirmFirst}
+     * (a control item) is forwarded only after it was confirmed.
+     */
+    public synchronized Event decide(String signalId, String user, Role role, Decision d, boolean confirmFirst) {
+        return decide(signalId, user, role, d, confirmFirst, Instant.now());
+    }
+
+    /** As the others, at a given time: the demo's history of decisions, weeks old. */
+    synchronized Event decide(String signalId, String user, Role role, Decision d, boolean confirmFirst, Instant at) {
         if (d.status() == null || !STATUSES.contains(d.status())) {
             throw new Refused(400, "unknown status: one of " + new java.util.TreeSet<>(STATUSES));
         }
@@ -191,6 +210,9 @@ public final class Reviews {
                 reasonCode = d.reasonCode();
             }
             case "forward_proposed" -> {
+                if (confirmFirst && events.stream().noneMatch(e -> e.status().equals("confirmed"))) {
+                    throw new Refused(400, "confirm this signal before proposing to forward it");
+                }
                 if (d.partner() == null || !settings.partners().contains(d.partner())) {
                     throw new Refused(400, "forward_proposed needs a partner, one of " + settings.partners());
                 }
@@ -208,6 +230,16 @@ public final class Reviews {
                 }
                 partner = latest.partner();
             }
+            case Verdict.OUTCOME -> {
+                if (events.stream().noneMatch(e -> e.status().equals("forwarded"))) {
+                    throw new Refused(400, "an outcome is recorded only for a forwarded signal");
+                }
+                if (d.outcomeCode() == null || !settings.outcomeCodes().containsKey(d.outcomeCode())) {
+                    throw new Refused(400, "outcome needs an outcome_code, one of " + settings.outcomeCodes().keySet());
+                }
+                reasonCode = d.outcomeCode();
+                partner = events.stream().filter(e -> e.status().equals("forwarded")).reduce((a, b) -> b).map(Event::partner).orElse(null);
+            }
             default -> {
             }
         }
@@ -215,7 +247,7 @@ public final class Reviews {
         if (!java.util.Objects.equals(latestId, d.basedOn())) {
             throw new Refused(409, "someone decided on this signal meanwhile: reload it and decide again");
         }
-        Event event = new Event("ev-" + UUID.randomUUID(), signalId, d.status(), user, role.id(), Instant.now(),
+        Event event = new Event("ev-" + UUID.randomUUID(), signalId, d.status(), user, role.id(), at,
                 reasonCode, partner, latestId, d.note() == null || d.note().isBlank() ? null : d.note().strip());
         Row row = RowFactory.create(event.eventId(), event.signalId(), event.status(), event.reviewer(), event.role(),
                 Timestamp.from(event.decidedAt()), event.reasonCode(), event.partner(), event.basedOn(), null);

@@ -17,6 +17,12 @@ public final class Tables {
     public static final String BUURT_INDICATOR_TREND = "gold.buurt_indicator_trend";
     public static final String SIGNAL_PRIORITY = "gold.signal_priority";
     public static final String BUURT_EXPECTED = "gold.buurt_expected";
+    /** Who and what is linked to whom, per as_of, from the registries (contract section 9). */
+    public static final String SUBJECT_LINK = "gold.subject_link";
+    /** Per as_of and gemeente, a seeded random sample of addresses without a signal: the hub's blind control items. */
+    public static final String CONTROL_SAMPLE = "gold.control_sample";
+    /** Precision per rule and window of as_of dates, with its Wilson interval and lift over the control sample. */
+    public static final String RULE_PRECISION = "gold.rule_precision";
 
     public static final String ML_MODEL = "ml.model";
     public static final String ML_FAIRNESS = "ml.fairness";
@@ -25,6 +31,8 @@ public final class Tables {
     /** A decision's note (event_id, note), apart from hub.review so that erase can redact it while hub.review stays append-only. */
     public static final String HUB_REVIEW_NOTE = "hub.review_note";
     public static final String AUDIT_ACCESS = "audit.access";
+    /** Signals registered by the hub from outside the rules (contract section 9), append-only. */
+    public static final String HUB_MELDING = "hub.melding";
 
     public static final String SILVER_BUURT = "silver.buurt";
     public static final String SILVER_ADDRESS = "silver.address";

@@ -165,23 +165,56 @@ public final class ModelData {
             labels = cases;
         }
         if (sources.contains("hub") && has(Tables.HUB_REVIEW) && has(Tables.SIGNAL)) {
-            Dataset<Row> decided = table(Tables.HUB_REVIEW)
-                    .filter(col("status").isin("confirmed", "forwarded", "dismissed").and(to_date(col("decided_at")).leq(on)))
-                    .withColumn("_n", row_number().over(Window.partitionBy("signal_id")
-                            .orderBy(col("decided_at").desc(), col("event_id").desc())))
-                    .filter(col("_n").equalTo(1));
             Dataset<Row> signals = signalAddresses(table(Tables.SIGNAL).filter(col("as_of").leq(on)), snapshot);
-            Dataset<Row> hub = decided.join(signals, "signal_id")
+            Dataset<Row> hub = verdicts(snapshot).join(signals, "signal_id")
                     .select(concat(lit("signal:"), col("signal_id")).as("key"), col("address_id"), col("as_of").as("date"),
-                            to_date(col("decided_at")).as("known_on"),
-                            when(col("status").equalTo("dismissed"), 0.0).otherwise(1.0).as("label"),
-                            lit("hub").as("source"), col("severity"));
+                            col("known_on"), col("label"), col("source"), col("severity"));
             labels = labels == null ? hub : labels.unionByName(hub);
         }
         if (labels == null) {
             throw new UsageException("no label source to read: label.sources names enforcement and/or hub");
         }
         return labels;
+    }
+
+    /**
+     * The label of each signal decided on or before {@code snapshot} (contract section 9,
+     * {@link nl.buurtsignaal.dossier.Verdict}): the partner's outcome where one is recorded (source
+     * {@code outcome}), else the hub's own final decision (source {@code hub}). Once at least
+     * {@code models.min_outcome_labels} outcomes are known, only outcomes are learned from: what
+     * the partner found, not the hub's opinion of what the rules showed it.
+     */
+    Dataset<Row> verdicts(LocalDate snapshot) {
+        Map<String, nl.buurtsignaal.dossier.Verdict.Finding> codes = nl.buurtsignaal.dossier.Verdict.outcomeCodes(config);
+        Map<String, List<Row>> chains = new java.util.TreeMap<>();
+        for (Row r : table(Tables.HUB_REVIEW).filter(to_date(col("decided_at")).leq(lit(java.sql.Date.valueOf(snapshot))))
+                .select("signal_id", "status", "reason_code", "decided_at", "event_id").orderBy(col("decided_at"), col("event_id"))
+                .collectAsList()) {
+            chains.computeIfAbsent(r.getString(0), k -> new java.util.ArrayList<>()).add(r);
+        }
+        List<Row> rows = new java.util.ArrayList<>();
+        chains.forEach((id, events) -> {
+            List<nl.buurtsignaal.dossier.Verdict.Step> steps = events.stream()
+                    .map(e -> new nl.buurtsignaal.dossier.Verdict.Step(e.getString(1), e.getString(2))).toList();
+            nl.buurtsignaal.dossier.Verdict.Label label = nl.buurtsignaal.dossier.Verdict.of(steps, codes);
+            if (label != null) {
+                Row deciding = events.get(steps.lastIndexOf(label.step()));
+                rows.add(org.apache.spark.sql.RowFactory.create(id, java.sql.Date.valueOf(deciding.getTimestamp(3).toLocalDateTime().toLocalDate()),
+                        (double) label.value(), label.source()));
+            }
+        });
+        long outcomes = rows.stream().filter(r -> r.getString(3).equals(nl.buurtsignaal.dossier.Verdict.Label.PARTNER)).count();
+        if (outcomes >= minOutcomeLabels(config)) {
+            rows.removeIf(r -> !r.getString(3).equals(nl.buurtsignaal.dossier.Verdict.Label.PARTNER));
+        }
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("signal_id", "string").add("known_on", "date").add("label", "double").add("source", "string");
+        return lake.spark().createDataFrame(rows, schema);
+    }
+
+    /** How many partner outcomes make the models learn from outcomes alone (models.min_outcome_labels). */
+    public static long minOutcomeLabels(EngineConfig config) {
+        return (long) config.number("models.min_outcome_labels", 50);
     }
 
     /**

@@ -166,6 +166,8 @@ public final class Trainer {
         Column cut = lit(java.sql.Date.valueOf(cutoff));
         progress.info("  " + name + ": labels known on " + d.snapshot() + ", train before " + cutoff + ", test after");
         Dataset<Row> labels = data.labels(d.labelSources(), d.snapshot());
+        Map<String, Long> learnedFrom = new java.util.TreeMap<>();
+        labels.groupBy("source").count().collectAsList().forEach(r -> learnedFrom.put(r.getString(0), r.getLong(1)));
         Dataset<Row> train = labels.filter(col("date").leq(cut).and(col("known_on").leq(cut)))
                 .withColumn("role", lit("train"))
                 .withColumn("at", when(col("source").equalTo("enforcement"), date_sub(col("date"), 1)).otherwise(col("date")));
@@ -244,6 +246,8 @@ public final class Trainer {
         metrics.put("positives_test", positivesIn(scored));
         metrics.put("base_rate_test", positivesIn(scored) / (double) scored.size());
         metrics.put("cv_auc_pr", max(cv.avgMetrics()));
+        // enforcement: closed cases; hub: the hub's own decisions; outcome: what a partner found after forwarding
+        metrics.put("labels_learned_from", learnedFrom);
         metrics.put("ranking_figures", "average precision with tied scores as one step; precision at k expected over the orders of tied cases");
         metrics.put("auc_pr", aucPr);
         metrics.put("auc_pr_baseline", aucPrBaseline);

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import nl.buurtsignaal.dossier.ControlSample;
+
 /**
  * What a result was computed with. The method version (in gold.buurt_score) changes with the
  * catalogue, its parameters and the scoring, provision and publication settings; the fingerprint
@@ -45,6 +47,16 @@ public final class Method {
         StringBuilder basis = new StringBuilder();
         nl.buurtsignaal.conform.Conform.SETTINGS.forEach(setting -> basis.append(config.node(setting)).append('|'));
         return "s-" + Hashing.sha256(basis.toString()).substring(0, 12) + "|" + engineVersion();
+    }
+
+    /** What gold.subject_link is computed with besides bronze: the dossier settings (the transfer window). */
+    static String linksFingerprint(EngineConfig config) {
+        return "l-" + Hashing.sha256(String.valueOf(config.node("dossier"))).substring(0, 12) + "|" + engineVersion();
+    }
+
+    /** What gold.control_sample is drawn with: the rules (the signals it avoids), its size and seed. */
+    static String controlFingerprint(String methodVersion, EngineConfig config) {
+        return "c-" + methodVersion + "|" + ControlSample.perGemeente(config) + "|" + ControlSample.seed(config) + "|" + engineVersion();
     }
 
     private static String engineVersion() {

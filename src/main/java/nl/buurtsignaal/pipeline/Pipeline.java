@@ -5,6 +5,9 @@ import nl.buurtsignaal.config.Catalogue;
 import nl.buurtsignaal.config.CatalogueEntry;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.conform.Conform;
+import nl.buurtsignaal.dossier.ControlSample;
+import nl.buurtsignaal.dossier.RulePrecision;
+import nl.buurtsignaal.dossier.SubjectLinks;
 import nl.buurtsignaal.indicators.CatalogueRunner;
 import nl.buurtsignaal.ingest.Ingest;
 import nl.buurtsignaal.ingest.KeyFile;
@@ -84,7 +87,7 @@ public final class Pipeline {
     public RunResult run(LocalDate asOf, boolean full, String runId) {
         Catalogue catalogue = Catalogue.load(config);
         String methodVersion = Method.version(catalogue, config);
-        progress.stages(5);
+        progress.stages(6);
         lake.registerAll();
         boolean small = SparkSessions.fitToInput(lake.spark(), config, lake.bytes("bronze"));
         boolean hold = HeldTables.wanted(config, small);
@@ -109,9 +112,16 @@ public final class Pipeline {
 
         Map<String, Collection<String>> inputs = new LinkedHashMap<>(Conform.INPUTS);
         catalogue.entries().forEach(entry -> inputs.put(entry.id(), runner.inputsOf(entry, asOf)));
+        inputs.put(Tables.SUBJECT_LINK, SubjectLinks.INPUTS);
+        // the control sample avoids every signal of as_of: it is as stale as any rule
+        java.util.SortedSet<String> controlInputs = new java.util.TreeSet<>(Conform.INPUTS.get(Tables.SILVER_ADDRESS));
+        catalogue.rules().forEach(rule -> controlInputs.addAll(inputs.get(rule.id())));
+        inputs.put(Tables.CONTROL_SAMPLE, controlInputs);
         Incremental state = Incremental.load(lake, asOf, Method.fingerprint(methodVersion, config), full,
                 Conform.SOURCES.stream().map(Tables::bronze).toList())
-                .fingerprint(Conform.INPUTS.keySet(), Method.silverFingerprint(config));
+                .fingerprint(Conform.INPUTS.keySet(), Method.silverFingerprint(config))
+                .fingerprint(List.of(Tables.SUBJECT_LINK), Method.linksFingerprint(config))
+                .fingerprint(List.of(Tables.CONTROL_SAMPLE), Method.controlFingerprint(methodVersion, config));
         Map<String, Dataset<Row>> staleSilver = new LinkedHashMap<>(silverPlan);
         staleSilver.keySet().removeIf(table -> state.isCurrent(table, inputs.get(table)));
         List<CatalogueEntry> staleRules = stale(catalogue.rules(), state, inputs);
@@ -148,6 +158,7 @@ public final class Pipeline {
         lake.replaceAsOf(Tables.BUURT_SCORE, asOf, scores.repartition(1));
         long flagged = lake.readAsOf(Tables.BUURT_SCORE, asOf)
                 .filter(col("flagged")).count();
+        dossier(asOf, runner, state, inputs);
         state.record(inputs, runId);
         if (lake.exists(Tables.ML_MODEL)) {
             // Models rank what the rules raised: every production model scores this run's signals.
@@ -158,6 +169,27 @@ public final class Pipeline {
         progress.info("done: " + signals + " signals, " + indicatorRows + " indicator rows, " + flagged
                 + " flagged neighbourhoods; recomputed " + recomputed);
         return new RunResult(signals, indicatorRows, flagged, methodVersion, recomputed);
+    }
+
+    /**
+     * The dossiers' tables for as_of: the links (when their registries changed), the control
+     * sample (when the signals it must avoid or the addresses changed), and the rules' precision
+     * over every as_of (once the hub has decided on something).
+     */
+    private void dossier(LocalDate asOf, CatalogueRunner runner, Incremental state, Map<String, Collection<String>> inputs) {
+        boolean links = !state.isCurrent(Tables.SUBJECT_LINK, inputs.get(Tables.SUBJECT_LINK)) || !lake.exists(Tables.SUBJECT_LINK);
+        boolean control = !state.isCurrent(Tables.CONTROL_SAMPLE, inputs.get(Tables.CONTROL_SAMPLE)) || !lake.exists(Tables.CONTROL_SAMPLE);
+        step(Stage.DOSSIER, "dossiers -> gold.subject_link" + (links ? "" : " (current)") + ", gold.control_sample"
+                + (control ? "" : " (current)") + ", gold.rule_precision");
+        if (links) {
+            lake.replaceAsOf(Tables.SUBJECT_LINK, asOf, SubjectLinks.of(runner::silver, config, asOf).repartition(1));
+        }
+        if (control) {
+            lake.replaceAsOf(Tables.CONTROL_SAMPLE, asOf, ControlSample.of(lake, runner::silver, config, asOf).repartition(1));
+        }
+        if (lake.exists(Tables.HUB_REVIEW)) {
+            lake.overwrite(Tables.RULE_PRECISION, RulePrecision.rows(lake, config));
+        }
     }
 
     private static List<CatalogueEntry> stale(List<CatalogueEntry> entries, Incremental state,

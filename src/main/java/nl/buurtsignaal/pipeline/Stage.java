@@ -13,7 +13,9 @@ public enum Stage {
     /** The catalogue's indicators → gold.buurt_indicator. */
     INDICATORS("indicators"),
     /** Indicators → gold.buurt_score. */
-    SCORES("scores");
+    SCORES("scores"),
+    /** The dossiers' tables: gold.subject_link, gold.control_sample, gold.rule_precision. */
+    DOSSIER("dossier");
 
     private final String label;
 

@@ -22,14 +22,14 @@ import static org.apache.spark.sql.functions.*;
  */
 public final class Erasure {
     /** Columns holding a person pseudonym: rows where they match belong to the person. */
-    static final Set<String> PERSON_COLUMNS = Set.of("person_id", "buyer_id", "subject_id");
+    static final Set<String> PERSON_COLUMNS = Set.of("person_id", "buyer_id", "subject_id", "from_id", "to_id");
     /** Text columns that may quote pseudonyms: a matching quarantine row is the person's row. */
     static final Set<String> ROW_TEXT_COLUMNS = Set.of("row_json");
     /**
      * Text columns that may mention pseudonyms among other facts: the mention is replaced. A hub
      * note is free text (hub.review), so it may name someone too.
      */
-    static final Set<String> EVIDENCE_COLUMNS = Set.of("evidence", "note");
+    static final Set<String> EVIDENCE_COLUMNS = Set.of("evidence", "note", "text");
     static final String ERASED = "[erased]";
     private static final String KEY = "erased_pseudonym";
 

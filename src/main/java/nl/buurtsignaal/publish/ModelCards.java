@@ -145,6 +145,16 @@ public final class ModelCards {
             md.append(String.format(Locale.ROOT, "%d training cases (%d positive), %d test cases (base rate %.3f), cutoff %s; promotable: %s.\n\n",
                     metrics.path("n_train").asInt(), metrics.path("positives_train").asInt(), metrics.path("n_test").asInt(),
                     metrics.path("base_rate_test").asDouble(), metrics.path("cutoff").asText(), v.promotable() ? "yes" : "no"));
+            List<String> from = new java.util.ArrayList<>();
+            metrics.path("labels_learned_from").fields().forEachRemaining(e -> from.add(e.getValue().asLong() + " " + switch (e.getKey()) {
+                case "enforcement" -> "closed enforcement cases";
+                case "hub" -> "hub decisions";
+                case "outcome" -> "partner outcomes after forwarding";
+                default -> e.getKey();
+            }));
+            if (!from.isEmpty()) {
+                md.append("Labels learned from: ").append(String.join(", ", from)).append(".\n\n");
+            }
             md.append("Calibration (deciles of predicted probability): ");
             for (JsonNode bin : metrics.path("calibration")) {
                 md.append(String.format(Locale.ROOT, "%d: %.2f→%.2f; ", bin.path("decile").asInt(),

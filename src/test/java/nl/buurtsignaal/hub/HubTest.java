@@ -93,6 +93,9 @@ class HubTest extends SparkTestBase {
             new Route("GET", "/api/audit/access", Set.of(Role.AUDITOR)),
             new Route("GET", "/api/audit/review", Set.of(Role.AUDITOR)),
             new Route("GET", "/api/map?theme=undermining", READERS),
+            new Route("GET", "/api/subjects/address/04022000" + "00000003", READERS),
+            new Route("GET", "/api/overdue", READERS),
+            new Route("GET", "/api/precision?from=2026-09-30", Set.of(Role.COORDINATOR, Role.AUDITOR)),
             new Route("POST", "/api/logout", EVERYONE));
     static final List<String> ONE_USER_PER_ROLE = List.of("rita", "cora", "aud", "dana");
 
