@@ -2,6 +2,9 @@ package nl.buurtsignaal.cli;
 
 import nl.buurtsignaal.config.Catalogue;
 import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.dossier.Precision;
+import nl.buurtsignaal.lake.Lake;
+import nl.buurtsignaal.lake.Tables;
 import nl.buurtsignaal.models.ModelSpec;
 import nl.buurtsignaal.models.Registry;
 import nl.buurtsignaal.publish.CatalogueDocs;
@@ -37,18 +40,38 @@ final class DocsCommand implements Callable<Integer> {
         Catalogue catalogue = Catalogue.load(config);
         List<ModelSpec> specs = ModelSpec.all(config);
         List<Registry.Version> versions = List.of();
+        List<Precision.Row> precision = List.of();
         if (lake != null) {
             Main.Options options = new Main.Options();
             options.lake = lake;
-            versions = new Registry(options.openExistingLake(config)).versions();
+            Lake opened = options.openExistingLake(config);
+            versions = new Registry(opened).versions();
+            precision = precisionOverAllDates(opened);
         }
         Files.createDirectories(dir.resolve("models"));
         write(dir.resolve("indicators.md"), CatalogueDocs.render(catalogue, config));
         for (ModelSpec spec : specs) {
-            write(dir.resolve("models").resolve(spec.name() + ".md"), ModelCards.card(spec, config, versions));
+            write(dir.resolve("models").resolve(spec.name() + ".md"), ModelCards.card(spec, config, versions, precision));
         }
-        write(dir.resolve("algoritmeregister.md"), ModelCards.register(catalogue, specs, config));
+        write(dir.resolve("algoritmeregister.md"), ModelCards.register(catalogue, specs, config, precision));
         return Main.OK;
+    }
+
+    /** gold.rule_precision's rows of its widest window (every date of the lake), if the table exists. */
+    private static List<Precision.Row> precisionOverAllDates(Lake lake) {
+        lake.registerAll();
+        if (!lake.exists(Tables.RULE_PRECISION)) {
+            return List.of();
+        }
+        List<Precision.Row> rows = new java.util.ArrayList<>();
+        for (org.apache.spark.sql.Row r : lake.spark().sql("SELECT * FROM " + Tables.RULE_PRECISION + " WHERE from_as_of = "
+                + "(SELECT min(from_as_of) FROM " + Tables.RULE_PRECISION + ") AND to_as_of = (SELECT max(to_as_of) FROM "
+                + Tables.RULE_PRECISION + ") ORDER BY rule_id").collectAsList()) {
+            rows.add(new Precision.Row(r.getDate(0).toLocalDate(), r.getDate(1).toLocalDate(), r.getString(2), r.getLong(3), r.getLong(4),
+                    r.getLong(5), r.isNullAt(6) ? null : r.getDouble(6), r.isNullAt(7) ? null : r.getDouble(7),
+                    r.isNullAt(8) ? null : r.getDouble(8), r.isNullAt(9) ? null : r.getDouble(9)));
+        }
+        return rows;
     }
 
     private static void write(Path file, String text) throws IOException {

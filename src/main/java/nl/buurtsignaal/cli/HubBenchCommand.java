@@ -32,6 +32,9 @@ final class HubBenchCommand implements Callable<Integer> {
     @Option(names = "--as-of-dates", defaultValue = "5", description = "Reference dates they are spread over (default ${DEFAULT-VALUE}).")
     int asOfs;
 
+    @Option(names = "--persons", defaultValue = "1000000", description = "Persons of the city whose links and registries the dossiers read (default ${DEFAULT-VALUE}).")
+    long persons;
+
     @Option(names = "--requests", defaultValue = "300", description = "Measured requests per kind (default ${DEFAULT-VALUE}).")
     int requests;
 
@@ -40,8 +43,8 @@ final class HubBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (signals < asOfs || asOfs < 1 || requests < 1) {
-            throw new nl.buurtsignaal.base.UsageException("--signals at least --as-of-dates, both and --requests at least 1");
+        if (signals < asOfs || asOfs < 1 || requests < 1 || persons < 100) {
+            throw new nl.buurtsignaal.base.UsageException("--signals at least --as-of-dates, both and --requests at least 1, --persons at least 100");
         }
         EngineConfig config = options.config();
         Path home = EngineConfig.defaultConfDir().toAbsolutePath().getParent();
@@ -51,6 +54,11 @@ final class HubBenchCommand implements Callable<Integer> {
         System.err.println("[hub-bench] writing a lake of " + signals + " signals over " + asOfs + " reference dates");
         nl.buurtsignaal.base.FileTrees.deleteRecursively(lakeDir);
         HubBench.writeLake(lake, config, signals, asOfs, LocalDate.of(2026, 10, 31));
+        System.err.println("[hub-bench] writing the registries and links of a city of " + persons + " persons");
+        long links = HubBench.writeCity(lake, persons, LocalDate.of(2026, 10, 31));
+        System.err.println("[hub-bench] " + links + " links");
+        List<String> addresses = lake.read(Tables.SIGNAL).filter("as_of = DATE'2026-10-31'").select("subject_id").distinct()
+                .orderBy("subject_id").limit(2_000).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
         List<String> ids = lake.read(Tables.SIGNAL).orderBy("signal_id").select("signal_id").limit(5_000)
                 .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
         Path users = work.resolve("hub-users.txt");
@@ -59,7 +67,7 @@ final class HubBenchCommand implements Callable<Integer> {
         List<String> command = List.of(home.resolve("bin").resolve("buurtsignaal").toString(), "hub", "--lake", lakeDir.toString(),
                 "--users", users.toString(), "--port", "0");
         System.err.println("[hub-bench] starting the hub and measuring " + requests + " requests of each kind");
-        HubBench.Figures figures = HubBench.measure(command, signals, asOfs, ids, "bench-coordinator",
+        HubBench.Figures figures = HubBench.measure(command, signals, asOfs, persons, links, ids, addresses, "bench-coordinator",
                 "bench-coordinator-password", requests, work.resolve("hub-bench.log"));
         System.out.println(figures.summary());
         if (docs) {

@@ -27,7 +27,7 @@ public final class Hub implements AutoCloseable {
 
     public Hub(Lake lake, EngineConfig config, HubUsers users) {
         HubSettings settings = HubSettings.of(config);
-        this.data = new HubData(lake, settings);
+        this.data = new HubData(lake, settings, true);
         this.reviews = new Reviews(lake, settings);
         this.access = new AccessLog(lake, journalOf(lake));
         HubService service = new HubService(data, reviews, settings, EvidenceText.load(config), HubService.geometry(config));
@@ -99,6 +99,7 @@ public final class Hub implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        data.close();
         access.close();
     }
 }

@@ -98,11 +98,85 @@ public final class HubData {
     private final Map<String, List<String>> files = new java.util.concurrent.ConcurrentHashMap<>();
     private final KernelReader reader;
     private volatile Snapshot snapshot = Snapshot.empty();
+    /**
+     * Reads the dossiers' index (links and registries: millions of rows in a large city) apart from
+     * the queue's tables, so that the hub serves its queue before the dossiers are in memory; null
+     * when they are read in line (the demo, a command).
+     */
+    private final java.util.concurrent.ExecutorService loader;
+    private volatile java.util.concurrent.CompletableFuture<Void> dossiersRead = new java.util.concurrent.CompletableFuture<>();
+    private long dossierGeneration;
+    /** The reference date whose dossiers are in memory or being read. */
+    private LocalDate dossiersAsOf;
 
+    /** The hub's data, the dossiers read in line with the rest. */
     public HubData(Lake lake, HubSettings settings) {
+        this(lake, settings, false);
+    }
+
+    /** The hub's data; with {@code background}, the dossiers' index is read on a thread of its own. */
+    public HubData(Lake lake, HubSettings settings, boolean background) {
         this.lake = lake;
         this.settings = settings;
         this.reader = new KernelReader(lake.spark().sessionState().newHadoopConf());
+        this.loader = background ? java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "hub-dossiers");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+    }
+
+    /**
+     * Waits until the dossiers' index of the latest reference date is in memory, at most
+     * {@code timeout}; throws {@link Refused} (503) past it.
+     */
+    public void awaitDossiers(java.time.Duration timeout) {
+        try {
+            dossiersRead.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new Refused(503, "the dossiers are still being read: try again in a moment");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Refused(503, "the dossiers are still being read: try again in a moment");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the dossiers could not be read", e.getCause());
+        }
+    }
+
+    /** Stops reading dossiers in the background. */
+    public void close() {
+        if (loader != null) {
+            loader.shutdownNow();
+        }
+    }
+
+    /**
+     * A melding this hub registered: in the queue at once, without reading hub.melding again or
+     * indexing every signal anew (only the maps that gain it are copied).
+     */
+    synchronized void registered(Melding m) {
+        Snapshot s = snapshot;
+        Signal sig = meldingSignal(m, s.dossiers());
+        Map<String, Melding> meldingen = new HashMap<>(s.meldingen());
+        meldingen.put(m.signalId(), m);
+        List<Signal> signals = new ArrayList<>(s.signals());
+        signals.add(sig);
+        Map<String, Signal> byId = new HashMap<>(s.byId());
+        byId.put(sig.signalId(), sig);
+        Map<String, List<Signal>> bySubject = new HashMap<>(s.bySubject());
+        List<Signal> ofSubject = new ArrayList<>(bySubject.getOrDefault(sig.subject(), List.of()));
+        ofSubject.add(0, sig);
+        bySubject.put(sig.subject(), ofSubject);
+        versions.put(Tables.HUB_MELDING, lake.version(Tables.HUB_MELDING));
+        snapshot = new Snapshot(List.copyOf(signals), byId, s.asOfs(), s.asOfsBySubject(), s.buurten(), s.scoresByAsOfAndBuurt(),
+                s.priorities(), bySubject, meldingen, s.dossiers());
+    }
+
+    /** A melding as a signal of the queue: rule MELDING, the day it came in, the address and neighbourhood of its subject. */
+    private static Signal meldingSignal(Melding m, Dossiers dossiers) {
+        String address = dossiers.addressOf(m.subjectType(), m.subjectId());
+        return new Signal(m.signalId(), m.receivedAt().atZone(java.time.ZoneOffset.UTC).toLocalDate(), Meldingen.RULE_ID,
+                m.subjectType(), m.subjectId(), address, dossiers.buurtOf(address), 2, "{}");
     }
 
     public Snapshot snapshot() {
@@ -136,14 +210,20 @@ public final class HubData {
         Map<String, Melding> meldingen = changed(now, Tables.HUB_MELDING) ? loadMeldingen() : old.meldingen();
         LocalDate latest = signals.stream().filter(sig -> !sig.isControl()).map(Signal::asOf).max(LocalDate::compareTo).orElse(null);
         Dossiers dossiers = old.dossiers();
-        if (Dossiers.READS.stream().anyMatch(t -> changed(now, t)) || !java.util.Objects.equals(latest, dossiers.asOf)) {
+        if (Dossiers.READS.stream().anyMatch(t -> changed(now, t)) || !java.util.Objects.equals(latest, dossiersAsOf)) {
+            dossiersAsOf = latest;
             Set<String> present = new TreeSet<>();
             now.forEach((table, version) -> {
                 if (version >= 0) {
                     present.add(table);
                 }
             });
-            dossiers = Dossiers.load(this::read, present, latest, settings.transferMonths(), settings.enforcementMonths());
+            if (loader == null) {
+                dossiers = Dossiers.load(this::read, present, latest, settings.transferMonths(), settings.enforcementMonths());
+                dossiersRead.complete(null);
+            } else {
+                readDossiersInBackground(present, latest);
+            }
         }
         Map<String, Buurt> buurten = changed(now, Tables.SILVER_BUURT) ? loadBuurten() : old.buurten();
         Map<String, List<Score>> scores = changed(now, Tables.BUURT_SCORE) ? loadScores() : old.scoresByAsOfAndBuurt();
@@ -152,6 +232,40 @@ public final class HubData {
         versions.putAll(now);
         snapshot = index(signals, buurten, scores, priorities, meldingen, dossiers);
         return true;
+    }
+
+    /**
+     * Reads the dossiers' index on the loader's thread and swaps it into the snapshot when done;
+     * a newer read started meanwhile wins. Until the first is done, dossier requests wait.
+     */
+    private void readDossiersInBackground(Set<String> present, LocalDate latest) {
+        long generation = ++dossierGeneration;
+        // before the first index is in memory, dossier requests wait for it; later ones use the index they find
+        java.util.concurrent.CompletableFuture<Void> first = dossiersRead;
+        loader.submit(() -> {
+            try {
+                long started = System.nanoTime();
+                Dossiers d = Dossiers.load(this::read, present, latest, settings.transferMonths(), settings.enforcementMonths());
+                synchronized (this) {
+                    if (generation == dossierGeneration) {
+                        Snapshot s = snapshot;
+                        snapshot = index(s.signals().stream().filter(sig -> !sig.isMelding()).toList(), s.buurten(),
+                                s.scoresByAsOfAndBuurt(), s.priorities(), s.meldingen(), d);
+                    }
+                }
+                if (!first.isDone()) {
+                    System.err.printf(java.util.Locale.ROOT, "[hub] dossiers: %d links of %s in memory (%.1f s)%n", d.linkCount(),
+                            latest, (System.nanoTime() - started) / 1e9);
+                }
+                first.complete(null);
+            } catch (RuntimeException e) {
+                System.err.println("hub: the dossiers could not be read, will try again: " + e.getClass().getSimpleName());
+                synchronized (this) {
+                    versions.remove(Tables.SUBJECT_LINK);
+                    dossiersAsOf = null;
+                }
+            }
+        });
     }
 
     private boolean changed(Map<String, Long> now, String table) {
@@ -253,9 +367,7 @@ public final class HubData {
                                   Map<String, Double> priorities, Map<String, Melding> meldingen, Dossiers dossiers) {
         List<Signal> signals = new ArrayList<>(ruleSignals);
         for (Melding m : meldingen.values()) {
-            String address = dossiers.addressOf(m.subjectType(), m.subjectId());
-            signals.add(new Signal(m.signalId(), m.receivedAt().atZone(java.time.ZoneOffset.UTC).toLocalDate(), Meldingen.RULE_ID,
-                    m.subjectType(), m.subjectId(), address, dossiers.buurtOf(address), 2, "{}"));
+            signals.add(meldingSignal(m, dossiers));
         }
         Map<String, Signal> byId = new HashMap<>();
         TreeSet<LocalDate> asOfs = new TreeSet<>(Collections.reverseOrder());

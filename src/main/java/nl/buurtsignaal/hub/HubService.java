@@ -292,6 +292,7 @@ public final class HubService {
      * lake knows neither the subject nor a signal on it.
      */
     public Map<String, Object> dossier(String type, String id) {
+        data.awaitDossiers(java.time.Duration.ofSeconds(60));
         HubData.Snapshot s = data.snapshot();
         Dossiers d = s.dossiers();
         List<HubData.Signal> own = s.ofSubject(type, id);
@@ -477,6 +478,7 @@ public final class HubService {
 
     /** Subjects of a type whose id starts with the given digits (at most 20): for the melding form. */
     public List<String> search(String type, String prefix) {
+        data.awaitDossiers(java.time.Duration.ofSeconds(60));
         return data.snapshot().dossiers().search(type, prefix, 20);
     }
 

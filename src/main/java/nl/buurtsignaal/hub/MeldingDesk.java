@@ -54,6 +54,7 @@ final class MeldingDesk {
         if (r.subjectType() == null || !Meldingen.SUBJECT_TYPES.contains(r.subjectType())) {
             throw new Refused(400, "subject_type is address, object or company: a person is never registered by an identifier");
         }
+        data.awaitDossiers(java.time.Duration.ofSeconds(60));
         if (r.subjectId() == null || !data.snapshot().dossiers().knows(r.subjectType(), r.subjectId())) {
             throw new Refused(400, "no " + r.subjectType() + " with this id in the lake: pick the subject from the lake");
         }
@@ -80,7 +81,7 @@ final class MeldingDesk {
                 m.credibility(), m.subjectType(), m.subjectId(), Date.valueOf(m.observedOn()), m.text());
         lake.createIfMissing(Tables.HUB_MELDING, Meldingen.SCHEMA, Reviews.APPEND_ONLY);
         lake.append(Tables.HUB_MELDING, lake.spark().createDataFrame(List.of(row), Meldingen.SCHEMA).coalesce(1));
-        data.refresh();
+        data.registered(m);
         return m;
     }
 

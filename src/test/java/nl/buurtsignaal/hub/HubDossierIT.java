@@ -86,6 +86,7 @@ class HubDossierIT extends SparkTestBase {
         lake.registerAll();
         config = config("hub.dossier_max_nodes=" + CAP);
         hub = new Hub(lake, config, HubUsers.read(HubFixture.writeUsers(dir))).start("127.0.0.1", 0, 0.2);
+        hub.data().awaitDossiers(Duration.ofSeconds(60));
     }
 
     @AfterAll
