@@ -337,7 +337,7 @@ async function dossierPage(type, id) {
     el('tbody', {}, d.facts.length ? d.facts.map(f => el('tr', {}, el('td', {}, f.name), el('td', {}, f.value ?? '–'),
       el('td', { class: 'muted small', title: f.delivery ? `delivery ${f.delivery}, in the lake since ${f.delivered_on}` : '' },
         f.source.replace('bronze.', ''), f.delivery ? el('br') : null, f.delivery ? `delivery ${f.delivery}` : '')))
-      : el('tr', {}, el('td', { colspan: 3, class: 'muted' }, type === 'person' ? 'A person has no facts here: see the links.' : 'No facts in the lake.'))));
+      : el('tr', {}, el('td', { colspan: 3, class: 'muted' }, 'No facts in the lake.'))));
   const meldingen = d.meldingen.length ? el('ul', { id: 'dossier-meldingen' }, d.meldingen.map(m => el('li', {},
     el('a', { href: '#/signal/' + m.signal_id }, `${m.observed_on}, ${label(m.source)} (${m.reliability}${m.credibility})`), ` registered by ${m.registered_by}: `, m.text, ' ',
     el('span', { class: 'badge ' + m.status }, label(m.status)))))

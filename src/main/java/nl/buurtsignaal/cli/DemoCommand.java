@@ -89,12 +89,13 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Review the signals in the hub, as the informatieknooppunt does (DEMO users and passwords: never for real data):");
         out.println("  bin/buurtsignaal hub --lake " + lakeDir + " --users " + users);
         out.println("  then open http://127.0.0.1:8080/ and log in as one of");
-        if (seeded.dossier() != null) {
-            out.println("  (" + seeded.meldingen() + " meldingen and " + seeded.decisions() + " decisions are there already; a linked dossier: "
-                    + "http://127.0.0.1:8080/#/subjects/" + seeded.dossier() + ")");
-        }
         for (Role role : Role.HUB) {
             out.printf(Locale.ROOT, "    %-15s name %-20s password %s%n", role.id(), demoUser(role), demoPassword(role));
+        }
+        if (seeded.dossier() != null) {
+            out.println("  " + seeded.meldingen() + " meldingen and " + seeded.decisions() + " decisions are there already. A dossier that links "
+                    + "a crowded dwelling, a company and a straw man:");
+            out.println("    http://127.0.0.1:8080/#/subjects/" + seeded.dossier());
         }
         out.println();
         out.println("Or reach the lake from DBeaver, Power BI or a notebook through the SQL endpoint (Arrow Flight SQL):");
@@ -135,7 +136,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Query the lake, for example:");
         out.println("  bin/buurtsignaal sql --lake " + lakeDir + " \"SELECT rule_id, subject_id, evidence FROM gold.signal LIMIT 5\"");
         out.println("  bin/buurtsignaal sql --lake " + lakeDir + " \"SELECT * FROM gold.buurt_score WHERE flagged\"");
-        out.println("Tables: bronze.<source>, silver.*, gold.signal, gold.buurt_indicator, gold.buurt_score, audit.delivery, quarantine.row");
+        out.println("Tables: bronze.<source>, silver.*, gold.signal, gold.buurt_indicator, gold.buurt_score, gold.subject_link, "
+                + "gold.control_sample, gold.rule_precision, hub.review, audit.delivery, audit.run, quarantine.row");
         out.println();
         out.println("Write the council's neighbourhood report (one HTML file per gemeente, maps included):");
         out.println("  bin/buurtsignaal report --lake " + lakeDir + " --as-of " + asOf + " --out "

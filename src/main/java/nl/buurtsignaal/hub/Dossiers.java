@@ -317,6 +317,15 @@ final class Dossiers {
                 out.add(fact("transfers in " + transferMonths + " months", t.size() + (t.isEmpty() ? ""
                         : " (" + String.join("; ", t.stream().map(x -> x.date() + " " + x.what()).toList()) + ")"), "brk_transfer"));
             }
+            case "person" -> {
+                // a person's facts are their links: counts only, the subjects themselves are in the network
+                List<Link> links = adjacency.getOrDefault(key(type, id), List.of());
+                out.add(fact("registered address", links.stream().filter(l -> l.link().equals("lives_at")).map(Link::toId).findFirst()
+                        .orElse("none"), "brp_residence"));
+                out.add(fact("companies as officer", links.stream().filter(l -> l.link().equals("officer_of")).count(), "hr_officer"));
+                out.add(fact("objects bought in " + transferMonths + " months", links.stream()
+                        .filter(l -> l.link().equals("owns") || l.link().equals("bought")).map(Link::toId).distinct().count(), "brk_transfer"));
+            }
             default -> {
             }
         }

@@ -253,6 +253,10 @@ class HubDossierIT extends SparkTestBase {
         JsonNode d = json(cora.get("/api/subjects/person/" + STRAWMAN));
         assertEquals(STRAWMAN, d.path("subject").path("id").asText());
         assertTrue(d.path("signals").toString().contains("U-PERSON-STRAWMAN"));
+        Map<String, String> personFacts = new java.util.HashMap<>();
+        d.path("facts").forEach(f -> personFacts.put(f.path("name").asText(), f.path("value").asText()));
+        assertEquals("2", personFacts.get("companies as officer"), personFacts.toString());
+        assertEquals("0553200000100004", personFacts.get("registered address"));
         Set<String> linked = new TreeSet<>();
         d.path("links").forEach(l -> linked.add(l.path("link").asText()));
         assertTrue(linked.containsAll(Set.of("officer_of", "lives_at")), linked.toString());
