@@ -53,7 +53,9 @@ public final class RulePrecision {
         }
         Map<String, Object[]> signals = new HashMap<>();
         if (lake.exists(Tables.SIGNAL)) {
-            lake.read(Tables.SIGNAL).select("signal_id", "as_of", "rule_id").collectAsList()
+            // only the signals the hub decided on reach the driver: gold.signal grows with every date, hub.review with the hub's work
+            lake.read(Tables.SIGNAL).select("signal_id", "as_of", "rule_id")
+                    .join(lake.read(Tables.HUB_REVIEW).select("signal_id"), "signal_id", "left_semi").collectAsList()
                     .forEach(r -> signals.put(r.getString(0), new Object[] {r.getDate(1).toLocalDate(), r.getString(2)}));
         }
         if (lake.exists(Tables.CONTROL_SAMPLE)) {
