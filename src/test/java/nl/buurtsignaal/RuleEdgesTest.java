@@ -252,7 +252,7 @@ class RuleEdgesTest extends SparkTestBase {
         // what the run made of the added indicator, before other tests run the shipped catalogue again
         shopIndicator = indicator("shop_addresses_pct");
         shopRowsPublished = nl.buurtsignaal.publish.OpenData.export(lake.read(nl.buurtsignaal.lake.Tables.BUURT_INDICATOR),
-                lake.read(nl.buurtsignaal.lake.Tables.SILVER_BUURT), LocalDate.of(2026, 10, 31), 50)
+                lake.read(nl.buurtsignaal.lake.Tables.SILVER_BUURT), LocalDate.of(2026, 10, 31), new nl.buurtsignaal.scoring.Disclosure(50))
                 .filter("indicator_id = 'shop_addresses_pct'").count();
     }
 

@@ -241,13 +241,13 @@ public final class Bench {
                 progress.info("ingest from the delivered files");
                 meter.start("ingest");
                 DeliveredBronze.Landed landed = duck.landDeliveries(deliveries.zones(),
-                        nl.buurtsignaal.ingest.KeyFile.read(deliveries.keyFile()), config.map("provisions").keySet(),
-                        config.number("ingest.max_bad_row_share", 0.05));
+                        nl.buurtsignaal.ingest.KeyFile.read(deliveries.keyFile()), config.settings().provisions().keySet(),
+                        config.settings().ingest().maxBadRowShare());
                 meter.stop();
                 rowsRead = landed.rowsRead();
                 bronzeRows = landed.rowsRead() - landed.badRows();
             }
-            duck.reference(config.strings("risk_branches"), config.map("provisions"));
+            duck.reference(config.settings().riskBranches(), config.settings().provisions());
             // An entry without a DuckDB twin (a new file in conf/catalogue/) is reported and left out
             // of the comparison, with every entry that reads the run's signals when a rule has none.
             List<CatalogueEntry> rules = catalogue.rules().stream().filter(DuckDbPeer::hasTwin).toList();

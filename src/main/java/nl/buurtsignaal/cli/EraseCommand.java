@@ -50,7 +50,7 @@ final class EraseCommand implements Callable<Integer> {
         Lake lake = options.openExistingLake(config);
         return options.audited(lake, config, "erase", true, audit -> {
             Map<String, Long> changed = new Erasure(lake, Progress.stderr("erase"))
-                    .erase(pseudonyms, config.number("retention.history_hours", 168));
+                    .erase(pseudonyms, config.settings().retention().historyHours());
             long rows = changed.values().stream().mapToLong(Long::longValue).sum();
             String summary = "erased one person: " + rows + " rows in " + changed.size() + " tables " + changed;
             Progress.stderr("erase").info(summary);

@@ -100,7 +100,7 @@ final class GenerateCommand implements Callable<Integer> {
      */
     static CityGenerator.Summary writeCity(CityGenerator.Options options, List<String> gemeenten, EngineConfig config,
                                            Progress progress) throws IOException {
-        List<CityGenerator.Buurt> buurten = readBuurten(config.path("reference_buurten", "reference/buurten.csv"),
+        List<CityGenerator.Buurt> buurten = readBuurten(config.resolve(config.settings().referenceBuurten()),
                 options.seed(), gemeenten);
         Files.createDirectories(options.out());
         Path keyFile = options.out().resolve(KEY_FILE);

@@ -34,7 +34,7 @@ final class HubCommand implements Callable<Integer> {
         nl.buurtsignaal.lake.SparkSessions.fitToInput(lake.spark(), config, lake.bytes("gold"));
         Hub hub;
         try {
-            hub = new Hub(lake, config, hubUsers).start(listen.bind, port, config.number("hub.refresh_seconds", 2),
+            hub = new Hub(lake, config, hubUsers).start(listen.bind, port, config.settings().hub().refreshSeconds(),
                     nl.buurtsignaal.base.Progress.stderr("hub"));
         } catch (io.javalin.util.JavalinBindException e) {
             throw new nl.buurtsignaal.base.UsageException("cannot listen on " + listen.bind + ":" + port

@@ -146,8 +146,8 @@ public final class Main implements Callable<Integer> {
             if (lake != null) {
                 return Lake.normalise(lake);
             }
-            String configured = config.string("lake", "../lake");
-            return Lake.isUri(configured) ? Lake.normalise(configured) : config.path("lake", "../lake").toString();
+            String configured = config.settings().lake();
+            return Lake.isUri(configured) ? Lake.normalise(configured) : config.resolve(config.settings().lake()).toString();
         }
 
         Lake openLake(EngineConfig config) {

@@ -51,8 +51,7 @@ final class PublishCommand implements Callable<Integer> {
         if (!lake.exists(Tables.BUURT_INDICATOR) || !lake.exists(Tables.SILVER_BUURT)) {
             throw new UsageException("no indicators in the lake: run 'run --as-of " + asOf + "' first");
         }
-        long minDenominator = (long) config.number("publication.min_denominator", 50);
-        Dataset<Row> export = OpenData.export(lake.read(Tables.BUURT_INDICATOR), lake.read(Tables.SILVER_BUURT), asOf, minDenominator);
+                Dataset<Row> export = OpenData.export(lake.read(Tables.BUURT_INDICATOR), lake.read(Tables.SILVER_BUURT), asOf, nl.buurtsignaal.scoring.Disclosure.of(config));
         if (export.isEmpty()) {
             throw new UsageException("no indicators for as_of " + asOf + " in the lake");
         }

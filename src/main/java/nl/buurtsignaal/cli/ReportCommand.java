@@ -48,7 +48,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         EngineConfig config = options.config();
         Catalogue catalogue = Catalogue.load(config);
-        Path geo = config.path("report.boundaries", "reference/buurten.geojson");
+        Path geo = config.resolve(config.settings().report().boundaries());
         if (!Files.isRegularFile(geo)) {
             throw new UsageException("neighbourhood boundaries not found: " + geo);
         }
@@ -73,7 +73,7 @@ final class ReportCommand implements Callable<Integer> {
             }
             Progress progress = Progress.stderr("report");
             var boundaries = MapSvg.read(geo);
-            String register = config.string("report.register_url", "https://algoritmes.overheid.nl/");
+            String register = config.settings().report().registerUrl();
             List<String> written = new ArrayList<>();
             try {
                 Files.createDirectories(out);
@@ -85,7 +85,7 @@ final class ReportCommand implements Callable<Integer> {
                     written.add(html.getFileName().toString());
                     if (pdf) {
                         Path file = html.resolveSibling(html.getFileName().toString().replace(".html", ".pdf"));
-                        printPdf(config.string("report.chromium", "chromium"), html, file);
+                        printPdf(config.settings().report().chromium(), html, file);
                         progress.info("wrote " + file);
                     }
                 }

@@ -37,7 +37,7 @@ public final class Catalogue {
     }
 
     public static Catalogue load(EngineConfig config) {
-        Path folder = config.path("catalogue_dir", "catalogue");
+        Path folder = config.resolve(config.settings().catalogueDir());
         if (!Files.isDirectory(folder)) {
             throw new UsageException("catalogue folder not found: " + folder);
         }

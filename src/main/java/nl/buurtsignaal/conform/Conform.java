@@ -93,7 +93,7 @@ public final class Conform {
         Dataset<Row> residence = residencesUpTo(bronze.get("brp_residence"), on, address);
         Dataset<Row> resident = residentsOn(residence, on);
         Dataset<Row> establishment = establishmentsOn(bronze.get("hr_establishment"), on, address,
-                config.strings("risk_branches"));
+                config.settings().riskBranches());
         Map<String, Dataset<Row>> silver = new LinkedHashMap<>();
         silver.put(Tables.SILVER_ADDRESS, address);
         silver.put(Tables.SILVER_RESIDENCE, residence);
@@ -105,7 +105,7 @@ public final class Conform {
                 .select("kvk_number", "person_id", "role", "valid_from", "valid_to"));
         silver.put(Tables.SILVER_TRANSFER, transferChains(bronze.get("brk_transfer"), on, address));
         silver.put(Tables.SILVER_ENFORCEMENT_CASE, casesUpTo(bronze.get("enforcement_case"), on, address));
-        silver.put(Tables.SILVER_PROVISION, provisionsOn(bronze.get("care_provision"), on, config.map("provisions")));
+        silver.put(Tables.SILVER_PROVISION, provisionsOn(bronze.get("care_provision"), on, config.settings().provisions()));
         silver.replaceAll((name, rows) -> rows.withColumn("as_of", on).select(asOfFirst(rows)));
         return new Plan(bronze, silver);
     }
@@ -129,7 +129,7 @@ public final class Conform {
 
     /** The CBS neighbourhood reference of conf/ (codes, names, wijk, gemeente): silver.buurt. */
     public static Dataset<Row> referenceBuurten(org.apache.spark.sql.SparkSession spark, EngineConfig config) {
-        java.nio.file.Path file = config.path("reference_buurten", "reference/buurten.csv");
+        java.nio.file.Path file = config.resolve(config.settings().referenceBuurten());
         if (!file.toFile().isFile()) {
             throw new nl.buurtsignaal.base.UsageException("neighbourhood reference not found: " + file);
         }

@@ -31,11 +31,11 @@ public final class ControlSample {
     }
 
     public static int perGemeente(EngineConfig config) {
-        return (int) config.number("hub.control_sample_per_gemeente", 5);
+        return config.settings().hub().controlSamplePerGemeente();
     }
 
     public static long seed(EngineConfig config) {
-        return (long) config.number("hub.control_sample_seed", 20_201_005);
+        return config.settings().hub().controlSampleSeed();
     }
 
     /**

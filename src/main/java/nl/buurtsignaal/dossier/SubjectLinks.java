@@ -41,7 +41,7 @@ public final class SubjectLinks {
 
     /** The transfer window of owns/bought: the catalogue's window for transfers (dossier.transfer_window_months). */
     public static int transferWindowMonths(EngineConfig config) {
-        return (int) config.number("dossier.transfer_window_months", 36);
+        return config.settings().dossier().transferWindowMonths();
     }
 
     /** The links of as_of, from the silver tables of as_of as {@code silver} gives them (the run's own, held in memory where they are). */

@@ -58,7 +58,7 @@ public final class Verdict {
     public static Map<String, Finding> outcomeCodes(nl.buurtsignaal.config.EngineConfig config) {
         Map<String, Finding> codes = new java.util.LinkedHashMap<>();
         for (Finding f : Finding.values()) {
-            for (String code : config.strings("hub.outcome_codes." + f.name().toLowerCase(java.util.Locale.ROOT))) {
+            for (String code : config.settings().hub().outcomeCodes().getOrDefault(f.name().toLowerCase(java.util.Locale.ROOT), java.util.List.of())) {
                 if (codes.put(code, f) != null) {
                     throw new nl.buurtsignaal.base.UsageException("setting hub.outcome_codes lists " + code + " twice");
                 }

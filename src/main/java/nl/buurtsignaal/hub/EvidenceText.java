@@ -35,20 +35,19 @@ public final class EvidenceText {
     }
 
     public static EvidenceText load(EngineConfig config) {
-        Path file = config.path("hub.evidence_templates", "hub/evidence.yaml");
+        Path file = config.resolve(config.settings().hub().evidenceTemplates());
         Map<String, Template> templates = new LinkedHashMap<>();
-        if (Files.isRegularFile(file)) {
-            ObjectNode root = EngineConfig.readYaml(file);
-            root.fields().forEachRemaining(rule -> {
-                List<String> facts = new ArrayList<>();
-                rule.getValue().path("facts").forEach(f -> facts.add(f.asText()));
-                Map<String, String> lists = new LinkedHashMap<>();
-                rule.getValue().path("lists").fields().forEachRemaining(l -> lists.put(l.getKey(), l.getValue().asText()));
-                templates.put(rule.getKey(), new Template(facts, lists));
-            });
-        } else if (config.node("hub.evidence_templates") != null) {
-            throw new UsageException("evidence templates not found: " + file);
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("evidence templates not found: " + file + " (hub.evidence_templates)");
         }
+        ObjectNode root = EngineConfig.readYaml(file);
+        root.fields().forEachRemaining(rule -> {
+            List<String> facts = new ArrayList<>();
+            rule.getValue().path("facts").forEach(f -> facts.add(f.asText()));
+            Map<String, String> lists = new LinkedHashMap<>();
+            rule.getValue().path("lists").fields().forEachRemaining(l -> lists.put(l.getKey(), l.getValue().asText()));
+            templates.put(rule.getKey(), new Template(facts, lists));
+        });
         return new EvidenceText(templates);
     }
 

@@ -69,7 +69,7 @@ public final class HubService {
     }
 
     public static JsonNode geometry(EngineConfig config) {
-        Path file = config.path("reference_geometry", "reference/buurten.geojson");
+        Path file = config.resolve(config.settings().referenceGeometry());
         try {
             return Files.isRegularFile(file) ? JSON.readTree(file.toFile()) : JSON.createObjectNode();
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package nl.buurtsignaal.hub;
 
 import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.config.Settings;
 import nl.buurtsignaal.dossier.Verdict;
 
 import java.time.Duration;
@@ -20,30 +21,20 @@ public record HubSettings(Map<String, List<String>> reasonCodes, List<String> pa
                           int outcomeDays, int dossierMaxNodes, int transferMonths, int enforcementMonths) {
 
     public static HubSettings of(EngineConfig config) {
-        List<String> confirmed = config.strings("hub.reason_codes.confirmed");
-        List<String> dismissed = config.strings("hub.reason_codes.dismissed");
-        List<String> partners = config.strings("hub.partners");
-        if (confirmed.isEmpty() || dismissed.isEmpty() || partners.isEmpty()) {
+        Settings.Hub hub = config.settings().hub();
+        List<String> confirmed = hub.reasonCodes().getOrDefault("confirmed", List.of());
+        List<String> dismissed = hub.reasonCodes().getOrDefault("dismissed", List.of());
+        if (confirmed.isEmpty() || dismissed.isEmpty() || hub.partners().isEmpty()) {
             throw new UsageException("settings hub.reason_codes.confirmed, hub.reason_codes.dismissed and hub.partners must each list codes");
         }
-        return new HubSettings(Map.of("confirmed", confirmed, "dismissed", dismissed), partners,
-                Duration.ofMinutes((long) config.number("hub.idle_timeout_minutes", 30)),
-                Duration.ofMinutes((long) config.number("hub.session_lifetime_minutes", 600)),
-                (int) config.number("hub.login_max_failures", 5),
-                Duration.ofMinutes((long) config.number("hub.login_window_minutes", 15)),
-                (int) config.number("hub.max_page_size", 200),
-                (int) config.number("hub.max_body_bytes", 65536),
-                config.strings("hub.trusted_proxies"),
-                (int) config.number("hub.login_max_remembered", 10_000),
-                (int) config.number("hub.login_max_concurrent_checks", 4),
-                Duration.ofMillis((long) config.number("hub.login_first_delay_ms", 250)),
-                Duration.ofMillis((long) config.number("hub.login_max_delay_ms", 5000)),
-                config.strings("hub.melding_sources"), Verdict.outcomeCodes(config),
-                (int) config.number("hub.deadlines.first_status_days", 28),
-                (int) config.number("hub.deadlines.outcome_days", 182),
-                (int) config.number("hub.dossier_max_nodes", 150),
-                nl.buurtsignaal.dossier.SubjectLinks.transferWindowMonths(config),
-                (int) config.number("dossier.enforcement_window_months", 24));
+        return new HubSettings(Map.of("confirmed", confirmed, "dismissed", dismissed), hub.partners(),
+                Duration.ofMinutes(hub.idleTimeoutMinutes()), Duration.ofMinutes(hub.sessionLifetimeMinutes()),
+                hub.loginMaxFailures(), Duration.ofMinutes(hub.loginWindowMinutes()), hub.maxPageSize(), hub.maxBodyBytes(),
+                hub.trustedProxies(), hub.loginMaxRemembered(), hub.loginMaxConcurrentChecks(),
+                Duration.ofMillis(hub.loginFirstDelayMs()), Duration.ofMillis(hub.loginMaxDelayMs()), hub.meldingSources(),
+                Verdict.outcomeCodes(config), hub.deadlines().firstStatusDays(), hub.deadlines().outcomeDays(),
+                hub.dossierMaxNodes(), config.settings().dossier().transferWindowMonths(),
+                config.settings().dossier().enforcementWindowMonths());
     }
 
     /** The login throttle of these settings (shared by the hub and the SQL endpoint). */

@@ -150,7 +150,7 @@ public final class Ingest {
         Dataset<Row> delivered = asStringsWithPlace(files, dropped);
 
         Dataset<Row> checked = DeliveryRows.withProblems(source, manifest, delivered,
-                config.map("provisions").keySet()).persist();
+                config.settings().provisions().keySet()).persist();
         try {
             // One pass: rows per file (against the manifest), bad rows, and where each file part starts.
             FileSplits splits = FileSplits.of(checked);
@@ -158,7 +158,7 @@ public final class Ingest {
             long badRows = splits.badRows();
             long rowsRead = manifest.files().stream().mapToLong(Manifest.DataFile::rows).sum();
             Dataset<Row> bad = splits.withRowNumbers(checked.filter(col(REASON).isNotNull()));
-            double maxShare = config.number("ingest.max_bad_row_share", 0.05);
+            double maxShare = config.settings().ingest().maxBadRowShare();
             if (rowsRead > 0 && (double) badRows / rowsRead > maxShare) {
                 throw new DeliveryRejected(String.format(java.util.Locale.ROOT,
                         "%d of %d rows are bad (%.1f %%, more than the allowed %.1f %%); first reason: %s",

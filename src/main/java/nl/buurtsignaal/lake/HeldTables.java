@@ -30,7 +30,7 @@ public final class HeldTables implements AutoCloseable {
      * false (which keeps the small profile's Spark settings without held tables).
      */
     public static boolean wanted(nl.buurtsignaal.config.EngineConfig config, boolean small) {
-        return small && !"false".equals(config.string("small_input.hold_tables", "true"));
+        return small && !"false".equals(String.valueOf(config.settings().smallInput().holdTables()));
     }
 
     public boolean enabled() {

@@ -25,21 +25,21 @@ public final class SparkSessions {
         String master = System.getProperty("spark.master");
         boolean submitted = master != null;
         if (!submitted) {
-            master = config.string("spark_master", "local[*]");
+            master = config.settings().sparkMaster();
         }
         if (master.startsWith("local")) {
             // In one JVM, local files without a chmod or readlink process per file (see LocalFiles).
             settings.put("spark.hadoop.fs.file.impl", LocalFiles.FileSystem.class.getName());
             settings.put("spark.hadoop.fs.AbstractFileSystem.file.impl", LocalFiles.Fs.class.getName());
         }
-        for (Map.Entry<String, String> setting : config.map("spark").entrySet()) {
+        for (Map.Entry<String, String> setting : config.settings().spark().entrySet()) {
             // spark-submit hands its settings to the driver as system properties: those win.
             if (!submitted || System.getProperty(setting.getKey()) == null) {
                 settings.put(setting.getKey(), setting.getValue());
             }
         }
         if (master.startsWith("local")) {
-            settings.putAll(config.map("spark_local"));
+            settings.putAll(config.settings().sparkLocal());
         }
         if (!submitted) {
             settings.put("spark.master", master);
@@ -73,11 +73,11 @@ public final class SparkSessions {
      * judges the same way before the JVM starts, to run a small input on the JIT's first tier only.
      */
     public static boolean isSmall(EngineConfig config, long inputBytes) {
-        String mode = config.string("small_input.mode", "auto");
+        String mode = config.settings().smallInput().mode();
         return switch (mode) {
             case "on", "true" -> true;
             case "off", "false" -> false;
-            case "auto" -> inputBytes < config.number("small_input.max_input_mb", 20) * 1024 * 1024;
+            case "auto" -> inputBytes < config.settings().smallInput().maxInputMb() * 1024 * 1024;
             default -> throw new nl.buurtsignaal.base.UsageException("small_input.mode must be auto, on or off, not " + mode);
         };
     }
@@ -94,7 +94,7 @@ public final class SparkSessions {
      */
     public static boolean fitToInput(SparkSession spark, EngineConfig config, long inputBytes) {
         boolean small = isSmall(config, inputBytes);
-        Map<String, String> profile = config.map("small_input.spark");
+        Map<String, String> profile = config.settings().smallInput().spark();
         for (Map.Entry<String, String> setting : profile.entrySet()) {
             Optional<String> own = OWN_VALUES.computeIfAbsent(setting.getKey(),
                     key -> Optional.ofNullable(spark.conf().get(key, null)));

@@ -31,13 +31,10 @@ public final class Fairness {
                       boolean flagged) {
     }
 
-    public record Settings(double maxRatio, double minRatio, long minGroup) {
-    }
-
     private Fairness() {
     }
 
-    public static List<Row> audit(List<Example> examples, List<String> groupBy, Settings settings) {
+    public static List<Row> audit(List<Example> examples, List<String> groupBy, nl.buurtsignaal.config.Settings.Fairness settings) {
         long n = examples.size();
         long selected = examples.stream().filter(Example::selected).count();
         long selectedPositives = examples.stream().filter(e -> e.selected() && e.positive()).count();
@@ -59,7 +56,7 @@ public final class Fairness {
     }
 
     private static Row row(String by, String value, List<Example> members, double overallRate, Double overallPrecision,
-                           double overallBase, long total, long totalSelected, Settings settings) {
+                           double overallBase, long total, long totalSelected, nl.buurtsignaal.config.Settings.Fairness settings) {
         long n = members.size();
         long selected = members.stream().filter(Example::selected).count();
         long positives = members.stream().filter(Example::positive).count();
@@ -78,7 +75,7 @@ public final class Fairness {
         boolean matched = evidence != null
                 && (over ? evidence > settings.maxRatio() : evidence < settings.minRatio());
         boolean flagged = n >= settings.minGroup() && overallRate > 0 && (over || under) && !matched
-                && Math.abs(z(selected, n, totalSelected - selected, total - n)) >= 1.96;
+                && Math.abs(z(selected, n, totalSelected - selected, total - n)) >= settings.zCritical();
         return new Row(by, value, n, selected, positives, rate, precision, fpr, ratio, precisionRatio, flagged);
     }
 

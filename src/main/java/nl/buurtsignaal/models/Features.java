@@ -35,7 +35,7 @@ public final class Features {
 
     /** Every feature of the configuration, by id in file order. */
     public static Map<String, Feature> load(EngineConfig config) {
-        Path folder = config.path("models.features_dir", "features");
+        Path folder = config.resolve(config.settings().models().featuresDir());
         if (!Files.isDirectory(folder)) {
             throw new UsageException("features folder not found: " + folder);
         }
@@ -108,7 +108,7 @@ public final class Features {
 
     private static Map<String, String> denied(EngineConfig config, String list, String reason) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String name : config.strings("models.deny." + list)) {
+        for (String name : config.settings().models().deny().list(list)) {
             out.put(name.toLowerCase(Locale.ROOT), reason);
         }
         return out;

@@ -123,7 +123,7 @@ public final class ModelData {
 
     /** The plan's input files: none of them may belong to a care table (contract section 4). */
     void refuseCareInputs(Dataset<Row> rows) {
-        for (String care : config.strings("models.deny.care_tables")) {
+        for (String care : config.settings().models().deny().careTables()) {
             String location = lake.location(care);
             for (String file : rows.inputFiles()) {
                 if (file.contains(location.replaceFirst("^file:", ""))) {
@@ -214,7 +214,7 @@ public final class ModelData {
 
     /** How many partner outcomes make the models learn from outcomes alone (models.min_outcome_labels). */
     public static long minOutcomeLabels(EngineConfig config) {
-        return (long) config.number("models.min_outcome_labels", 50);
+        return config.settings().models().minOutcomeLabels();
     }
 
     /**
@@ -275,10 +275,11 @@ public final class ModelData {
                 .filter(col("_n").equalTo(1))
                 .join(address, "object_id")
                 .groupBy("buurt_code").agg(percentile_approx(col("value_eur"), lit(0.5), lit(10000)).as("woz"));
+        nl.buurtsignaal.config.Settings.Fairness fairness = config.settings().models().fairness();
         Dataset<Row> ages = table(Tables.SILVER_RESIDENT).filter(col("as_of").equalTo(on))
                 .withColumn("age", lit(snapshot.getYear()).minus(col("birth_year")))
-                .groupBy("buurt_code").agg(avg(when(col("age").lt(25), 1.0).otherwise(0.0)).as("young"),
-                        avg(when(col("age").geq(65), 1.0).otherwise(0.0)).as("old"));
+                .groupBy("buurt_code").agg(avg(when(col("age").lt(fairness.youngUnder()), 1.0).otherwise(0.0)).as("young"),
+                        avg(when(col("age").geq(fairness.oldFrom()), 1.0).otherwise(0.0)).as("old"));
         Dataset<Row> perBuurt = buurt.join(woz, "buurt_code", "left").join(ages, "buurt_code", "left")
                 .withColumn("woz_quintile", quintile("woz"))
                 .withColumn("young_share_quintile", quintile("young"))

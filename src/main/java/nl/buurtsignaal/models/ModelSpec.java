@@ -45,7 +45,7 @@ public record ModelSpec(String name, String kind, String purpose, String algorit
         if (!name.matches("[a-z][a-z0-9_]*")) {
             throw new UsageException("a model name is lower-case letters, digits and '_', not '" + name + "'");
         }
-        Path file = config.path("models.models_dir", "models").resolve(name + ".yaml");
+        Path file = config.resolve(config.settings().models().modelsDir()).resolve(name + ".yaml");
         if (!Files.isRegularFile(file)) {
             throw new UsageException("no model definition " + file);
         }
@@ -54,7 +54,7 @@ public record ModelSpec(String name, String kind, String purpose, String algorit
 
     /** Every model defined under {@code models.models_dir}, by name. */
     public static List<ModelSpec> all(EngineConfig config) {
-        Path folder = config.path("models.models_dir", "models");
+        Path folder = config.resolve(config.settings().models().modelsDir());
         List<ModelSpec> specs = new ArrayList<>();
         if (!Files.isDirectory(folder)) {
             return specs;

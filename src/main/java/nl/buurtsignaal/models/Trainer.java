@@ -5,6 +5,7 @@ import nl.buurtsignaal.base.EngineException;
 import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.config.Settings;
 import nl.buurtsignaal.lake.Lake;
 import nl.buurtsignaal.lake.Tables;
 import org.apache.spark.ml.Pipeline;
@@ -73,7 +74,7 @@ public final class Trainer {
     /** Everything that decides a trained version, stored in ml.model's params. */
     record Definition(String algorithm, List<String> featureIds, Map<String, String> featureSql, List<String> labelSources,
                       int testMonths, int folds, Map<String, List<Double>> grid, long seed, LocalDate snapshot,
-                      int capacity, Fairness.Settings fairness) {
+                      int capacity, Settings.Fairness fairness, Settings.Training training) {
     }
 
     /** What a training produced: the metrics, the fairness rows, the chosen parameters and the model. */
@@ -95,9 +96,8 @@ public final class Trainer {
         Map<String, String> sql = new LinkedHashMap<>();
         features.forEach(f -> sql.put(f.id(), f.sql()));
         Definition definition = new Definition(spec.algorithm(), spec.features(), sql, spec.labelSources(), spec.testMonths(),
-                spec.folds(), spec.grid(), spec.seed(), snapshot, (int) config.number("models.weekly_capacity", 25),
-                new Fairness.Settings(config.number("models.fairness.max_ratio", 1.25),
-                        config.number("models.fairness.min_ratio", 0.8), (long) config.number("models.fairness.min_group", 20)));
+                spec.folds(), spec.grid(), spec.seed(), snapshot, config.settings().models().weeklyCapacity(), config.settings().models().fairness(),
+                config.settings().models().training());
         Evaluation evaluation = evaluate(data, definition, spec.name(), progress);
 
         Registry registry = new Registry(lake);
@@ -154,8 +154,8 @@ public final class Trainer {
         JsonNode fair = def.path("fairness");
         Definition definition = new Definition(def.path("algorithm").asText(), ids, sql, sources, def.path("test_months").asInt(),
                 def.path("folds").asInt(), grid, def.path("seed").asLong(), LocalDate.parse(def.path("snapshot").asText()),
-                def.path("capacity").asInt(), new Fairness.Settings(fair.path("max_ratio").asDouble(),
-                fair.path("min_ratio").asDouble(), fair.path("min_group").asLong()));
+                def.path("capacity").asInt(), recorded(fair, "z_critical", config.settings().models().fairness()),
+                recordedTraining(def.path("training"), config.settings().models().training()));
         ModelData data = new ModelData(lake, config, pinned);
         return Json.write(evaluate(data, definition, version.name(), progress).metrics());
     }
@@ -195,9 +195,13 @@ public final class Trainer {
         long positives = trainRows.stream().filter(r -> r.getDouble(2) == 1.0).count();
         progress.info("  " + name + ": " + trainRows.size() + " training examples (" + positives + " positive), "
                 + testRows.size() + " test examples");
-        if (positives < 5 || trainRows.size() - positives < 5 || testRows.size() < 10) {
+        Settings.Training least = d.training();
+        if (positives < least.minPositives() || trainRows.size() - positives < least.minNegatives()
+                || testRows.size() < least.minTestExamples()) {
             throw new UsageException("too few labels to train " + name + ": " + trainRows.size() + " training examples ("
-                    + positives + " positive) and " + testRows.size() + " test examples; at least 5 of each class to train on and 10 to test on");
+                    + positives + " positive) and " + testRows.size() + " test examples; at least " + least.minPositives()
+                    + " positive and " + least.minNegatives() + " negative to train on and " + least.minTestExamples()
+                    + " to test on (models.training)");
         }
         StructType schema = all.schema().add("weight", DataTypes.DoubleType, false);
         double n = trainRows.size();
@@ -349,10 +353,10 @@ public final class Trainer {
     private static PipelineStage classifier(Definition d) {
         if (ModelSpec.GBT.equals(d.algorithm())) {
             return new GBTClassifier().setLabelCol("label").setFeaturesCol("features").setWeightCol("weight")
-                    .setSeed(d.seed()).setMaxIter(20);
+                    .setSeed(d.seed()).setMaxIter(d.training().gbtMaxIter());
         }
         return new LogisticRegression().setLabelCol("label").setFeaturesCol("features").setWeightCol("weight")
-                .setMaxIter(100).setStandardization(false);
+                .setMaxIter(d.training().logisticMaxIter()).setStandardization(false);
     }
 
     private static ParamMap[] grid(PipelineStage classifier, Map<String, List<Double>> grid) {
@@ -408,6 +412,23 @@ public final class Trainer {
         return out;
     }
 
+    /**
+     * The fairness bounds a version recorded; a version trained before the z-test's value was recorded
+     * took the configured one.
+     */
+    private static Settings.Fairness recorded(JsonNode fair, String zKey, Settings.Fairness configured) {
+        return new Settings.Fairness(fair.path("max_ratio").asDouble(), fair.path("min_ratio").asDouble(),
+                fair.path("min_group").asLong(), fair.has(zKey) ? fair.path(zKey).asDouble() : configured.zCritical(),
+                configured.youngUnder(), configured.oldFrom());
+    }
+
+    /** The training limits a version recorded, or (recorded before they were) the configured ones. */
+    private static Settings.Training recordedTraining(JsonNode training, Settings.Training configured) {
+        return !training.isObject() ? configured : new Settings.Training(training.path("min_positives").asInt(),
+                training.path("min_negatives").asInt(), training.path("min_test_examples").asInt(),
+                training.path("logistic_max_iter").asInt(), training.path("gbt_max_iter").asInt());
+    }
+
     private static Map<String, Object> params(Definition d, Evaluation e) {
         Map<String, Object> def = new LinkedHashMap<>();
         def.put("algorithm", d.algorithm());
@@ -423,7 +444,15 @@ public final class Trainer {
         fair.put("max_ratio", d.fairness().maxRatio());
         fair.put("min_ratio", d.fairness().minRatio());
         fair.put("min_group", d.fairness().minGroup());
+        fair.put("z_critical", d.fairness().zCritical());
         def.put("fairness", fair);
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("min_positives", d.training().minPositives());
+        training.put("min_negatives", d.training().minNegatives());
+        training.put("min_test_examples", d.training().minTestExamples());
+        training.put("logistic_max_iter", d.training().logisticMaxIter());
+        training.put("gbt_max_iter", d.training().gbtMaxIter());
+        def.put("training", training);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("chosen", e.chosen());
         params.put("explanation", e.explanation());

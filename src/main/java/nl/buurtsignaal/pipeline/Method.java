@@ -28,7 +28,7 @@ public final class Method {
     }
 
     static String fingerprint(String methodVersion, EngineConfig config) {
-        Path reference = config.path("reference_buurten", "reference/buurten.csv");
+        Path reference = config.resolve(config.settings().referenceBuurten());
         String referenceHash;
         try {
             referenceHash = Hashing.sha256(Files.readString(reference));

@@ -198,8 +198,8 @@ public final class Pipeline {
     }
 
     private void writeIndicators(LocalDate asOf, CatalogueRunner runner, List<CatalogueEntry> indicators, boolean all) {
-        long minDenominator = (long) config.number("publication.min_denominator", 50);
-        double prior = config.number("scoring.shrinkage_prior_denominator", 50);
+        nl.buurtsignaal.scoring.Disclosure disclosure = nl.buurtsignaal.scoring.Disclosure.of(config);
+        double prior = config.settings().scoring().shrinkagePriorDenominator();
         // The indicator queries run once: shrinkage and the robust z-scores read their small result
         // (one row per neighbourhood and indicator) several times, and would otherwise re-run them.
         Dataset<Row> counts = runner.indicatorCounts(asOf, indicators).localCheckpoint();
@@ -207,7 +207,7 @@ public final class Pipeline {
         Dataset<Row> buurten = runner.silver(Tables.SILVER_BUURT).select("buurt_code")
                 .union(runner.silver(Tables.SILVER_ADDRESS).filter(Lake.isAsOf(asOf)).select("buurt_code"))
                 .filter(col("buurt_code").isNotNull()).distinct();
-        Dataset<Row> rows = Scoring.indicators(counts, buurten, asOf, minDenominator, prior).repartition(1);
+        Dataset<Row> rows = Scoring.indicators(counts, buurten, asOf, disclosure, prior).repartition(1);
         if (all) {
             lake.replaceAsOf(Tables.BUURT_INDICATOR, asOf, rows);
         } else {

@@ -50,9 +50,9 @@ public final class Retention {
         Map<String, Long> removed = new TreeMap<>();
         progress.stages(endOf().size());
         for (Map.Entry<String, Column> source : endOf().entrySet()) {
-            double years = config.number("retention.years." + source.getKey(), Double.NaN);
+            Double years = config.settings().retention().years().get(source.getKey());
             progress.step(source.getKey());
-            if (Double.isNaN(years)) {
+            if (years == null) {
                 progress.info("  no retention.years." + source.getKey() + " configured: kept");
                 continue;
             }
@@ -62,7 +62,7 @@ public final class Retention {
             deleteWhere(silverOf().get(source.getKey()), col("as_of").lt(lit(Date.valueOf(cutoff))), removed);
             progress.info("  rows ended before " + cutoff + " removed");
         }
-        History.vacuum(lake, new ArrayList<>(removed.keySet()), config.number("retention.history_hours", 168), progress);
+        History.vacuum(lake, new ArrayList<>(removed.keySet()), config.settings().retention().historyHours(), progress);
         return removed;
     }
 

@@ -44,7 +44,7 @@ public final class CatalogueDocs {
         md.append("   there and the indicator does not count in its score.\n");
         md.append("2. **Small numbers.** Before scoring, each value is shrunk toward its municipality's rate (empirical Bayes):\n");
         md.append("   (numerator + m · rate) / (denominator + m) × scale, with m = ")
-                .append(number(config.number("scoring.shrinkage_prior_denominator", 50)))
+                .append(number(config.settings().scoring().shrinkagePriorDenominator()))
                 .append(" (`scoring.shrinkage_prior_denominator`).\n");
         md.append("   A hamlet of ten households of which two receive care moves most of the way to its municipality's rate;\n");
         md.append("   a neighbourhood of a thousand households barely moves. Small numbers therefore cannot drive the ranking,\n");
@@ -53,22 +53,22 @@ public final class CatalogueDocs {
         md.append("   Where the MAD is 0, the mean absolute deviation × 1.2533 stands in (Iglewicz and Hoaglin); where that is 0 too, z = 0.\n");
         md.append("4. **Score** per theme: the weighted mean of the available z-scores. `contributions` lists each indicator's\n");
         md.append("   weighted share, largest first; they add up to the score. A neighbourhood is `flagged` at a score of at least ")
-                .append(number(config.number("scoring.flag_min_score", 2.0))).append(".\n\n");
+                .append(number(config.settings().scoring().flagMinScore())).append(".\n\n");
         md.append("| theme | indicator | weight |\n| --- | --- | --- |\n");
         for (String theme : config.themes()) {
-            for (Map.Entry<String, String> w : config.map("scoring.weights." + theme).entrySet()) {
+            for (Map.Entry<String, Double> w : config.settings().scoring().weights().get(theme).entrySet()) {
                 md.append("| ").append(theme).append(" | `").append(w.getKey()).append("` | ").append(w.getValue()).append(" |\n");
             }
         }
         md.append("\n## Publication (`publish`)\n\n");
         md.append("Statistical disclosure control in the style of CBS: a value is suppressed where its denominator is below ")
-                .append(number(config.number("publication.min_denominator", 50)))
+                .append(number(config.settings().publication().minDenominator()))
                 .append(" (`publication.min_denominator`)\nor its numerator is between 1 and 4; published counts are rounded to multiples of 5. ");
         md.append("Nothing at address or person level is ever published.\n\n");
         md.append("## Risk branches\n\nAn establishment is in a risk branch when its SBI code, dots removed, starts with one of: ");
-        md.append(String.join(", ", config.strings("risk_branches"))).append(".\n\n");
+        md.append(String.join(", ", config.settings().riskBranches())).append(".\n\n");
         md.append("## Provisions and laws\n\n| provision | law |\n| --- | --- |\n");
-        config.map("provisions").forEach((p, law) -> md.append("| `").append(p).append("` | ").append(law).append(" |\n"));
+        config.settings().provisions().forEach((p, law) -> md.append("| `").append(p).append("` | ").append(law).append(" |\n"));
         return md.toString();
     }
 

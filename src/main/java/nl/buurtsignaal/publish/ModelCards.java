@@ -81,7 +81,7 @@ public final class ModelCards {
         md.append("- Baseline: the rules' severity alone on the cutoff date (every rule run on the silver tables of that date).\n"
                 + "  A version that does not beat it (AUC-PR higher, precision in the top k at least as high) is not promotable.\n");
         md.append("- k: the hub's weekly capacity, `models.weekly_capacity` = ")
-                .append((int) config.number("models.weekly_capacity", 25)).append(".\n");
+                .append(config.settings().models().weeklyCapacity()).append(".\n");
         md.append("- Explanation: ").append(spec.algorithm().equals(ModelSpec.GBT)
                 ? "MLlib's trees give no per-signal contributions: `gold.signal_priority.contributions` is empty for\n"
                 + "  this model, and each version below lists the trees' global feature importances instead.\n"
@@ -108,17 +108,18 @@ public final class ModelCards {
                     .append(" | ").append(f == null ? "" : oneLine(f.allowedBecause())).append(" |\n");
         }
         md.append("\nNever used, refused when the configuration loads (`models.deny`): care data (")
-                .append(String.join(", ", config.strings("models.deny.care_tables"))).append("), the labels' own sources, snapshot\n"
-                + "tables, protected attributes (").append(String.join(", ", config.strings("models.deny.protected_columns")))
-                .append(")\nand known proxies (").append(String.join(", ", config.strings("models.deny.proxy_columns"))).append(").\n\n");
+                .append(String.join(", ", config.settings().models().deny().careTables())).append("), the labels' own sources, snapshot\n"
+                + "tables, protected attributes (").append(String.join(", ", config.settings().models().deny().protectedColumns()))
+                .append(")\nand known proxies (").append(String.join(", ", config.settings().models().deny().proxyColumns())).append(").\n\n");
         md.append("## Fairness audit\n\n");
         md.append("Per version, on its test cases (`ml.fairness`): per gemeente, wijk, WOZ-value quintile of the neighbourhood and\n"
-                + "quintile of its share of young (under 25) and old (65 and over) residents: the selection rate in the top k, the\n"
+                + "quintile of its share of young (under " + config.settings().models().fairness().youngUnder() + ") and old ("
+                + config.settings().models().fairness().oldFrom() + " and over) residents: the selection rate in the top k, the\n"
                 + "precision and the false-positive rate, against the overall figures. A group selected more than ")
-                .append(number(config.number("models.fairness.max_ratio", 1.25))).append("× (or less than ")
-                .append(number(config.number("models.fairness.min_ratio", 0.8))).append("×) the\noverall rate, whose precision does not differ "
-                + "past the same bound the same way, with at least ").append((int) config.number("models.fairness.min_group", 20))
-                .append(" cases and a\ndifference beyond chance (two-proportion z-test, |z| ≥ 1.96), is flagged. `promote` refuses a flagged version unless\n"
+                .append(number(config.settings().models().fairness().maxRatio())).append("× (or less than ")
+                .append(number(config.settings().models().fairness().minRatio())).append("×) the\noverall rate, whose precision does not differ "
+                + "past the same bound the same way, with at least ").append(config.settings().models().fairness().minGroup())
+                .append(" cases and a\ndifference beyond chance (two-proportion z-test, |z| ≥ " + number(config.settings().models().fairness().zCritical()) + "), is flagged. `promote` refuses a flagged version unless\n"
                 + "`--accept-flag REASON` is given; the reason is recorded in `ml.model.accepted_flag`. Age and WOZ are read to\n"
                 + "audit the model, never as its features.\n\n");
         md.append("## Limits\n\n");

@@ -3,7 +3,11 @@ package nl.buurtsignaal.publish;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import nl.buurtsignaal.scoring.Disclosure;
+import nl.buurtsignaal.scoring.Scoring;
+
 import java.time.LocalDate;
+import java.util.List;
 
 import static org.apache.spark.sql.functions.*;
 
@@ -22,29 +26,29 @@ public final class OpenData {
      * ({@code b}): the one definition of what is published, used by the export and by the SQL
      * endpoint's view alike.
      */
-    private static String[] columns(long minDenominator) {
-        String suppressed = nl.buurtsignaal.scoring.Scoring.suppressedSql(minDenominator)
-                .replace("denominator", "i.denominator").replace("numerator", "i.numerator");
+    private static String[] columns(Disclosure disclosure) {
+        String suppressed = disclosure.suppressedSql("i");
         return new String[]{"i.as_of", "b.gemeente_code", "b.gemeente_name", "b.wijk_code", "b.wijk_name",
                 "i.buurt_code", "b.buurt_name", "i.theme", "i.indicator_id",
-                "CASE WHEN " + suppressed + " THEN CAST(NULL AS BIGINT) ELSE CAST(round(i.numerator / 5.0D) * 5 AS BIGINT) END AS numerator",
-                "CASE WHEN i.denominator < " + minDenominator + " THEN CAST(NULL AS BIGINT) ELSE CAST(round(i.denominator / 5.0D) * 5 AS BIGINT) END AS denominator",
+                "CASE WHEN " + suppressed + " THEN CAST(NULL AS BIGINT) ELSE " + Disclosure.roundedSql("i.numerator") + " END AS numerator",
+                "CASE WHEN " + disclosure.denominatorShownSql("i.denominator") + " THEN " + Disclosure.roundedSql("i.denominator")
+                        + " ELSE CAST(NULL AS BIGINT) END AS denominator",
                 "CASE WHEN " + suppressed + " THEN CAST(NULL AS DOUBLE) ELSE round(i.value, 1) END AS value",
                 suppressed + " AS suppressed"};
     }
 
     /** One row per neighbourhood and indicator of as_of (of every as_of when null), with names, suppressed and rounded. */
-    public static Dataset<Row> export(Dataset<Row> indicators, Dataset<Row> buurten, LocalDate asOf, long minDenominator) {
+    public static Dataset<Row> export(Dataset<Row> indicators, Dataset<Row> buurten, LocalDate asOf, Disclosure disclosure) {
         Dataset<Row> rows = (asOf == null ? indicators : indicators.filter(nl.buurtsignaal.lake.Lake.isAsOf(asOf))).as("i");
         Dataset<Row> b = buurten.as("b");
         return rows.join(b, col("i.buurt_code").equalTo(col("b.buurt_code")), "left")
-                .selectExpr(columns(minDenominator))
+                .selectExpr(columns(disclosure))
                 .orderBy("as_of", "buurt_code", "indicator_id");
     }
 
     /** The same rows as {@link #export} of every as_of, as a query over the registered tables (for a view). */
-    public static String exportSql(long minDenominator) {
-        return "SELECT " + String.join(", ", columns(minDenominator)) + " FROM " + nl.buurtsignaal.lake.Tables.BUURT_INDICATOR
+    public static String exportSql(Disclosure disclosure) {
+        return "SELECT " + String.join(", ", columns(disclosure)) + " FROM " + nl.buurtsignaal.lake.Tables.BUURT_INDICATOR
                 + " i LEFT JOIN " + nl.buurtsignaal.lake.Tables.SILVER_BUURT + " b ON i.buurt_code = b.buurt_code";
     }
 
@@ -56,14 +60,14 @@ public final class OpenData {
      * shown only for an indicator published there, so that no suppressed indicator's z-score is
      * carried; scores and contributions rounded to two decimals, as the report shows them.
      */
-    public static String scoreExportSql(long minDenominator, nl.buurtsignaal.config.EngineConfig config) {
+    public static String scoreExportSql(Disclosure disclosure, List<Scoring.Weight> weightList) {
         StringBuilder weights = new StringBuilder();
-        for (nl.buurtsignaal.scoring.Scoring.Weight w : nl.buurtsignaal.scoring.Scoring.weights(config)) {
+        for (Scoring.Weight w : weightList) {
             weights.append(weights.length() == 0 ? "" : ", ").append("('").append(w.theme().replace("'", "")).append("', '")
                     .append(w.indicatorId().replace("'", "")).append("', ").append(w.weight()).append("D)");
         }
-        String suppressed = nl.buurtsignaal.scoring.Scoring.suppressedSql(minDenominator)
-                .replace("denominator", "i.denominator").replace("numerator", "i.numerator");
+        String suppressed = disclosure.suppressedSql("i");
+        String shown = Disclosure.scoreShownSql("p.published_weight", "p.all_weight");
         return "WITH w AS (SELECT * FROM VALUES " + weights + " AS w(theme, indicator_id, weight)), "
                 + "p AS (SELECT s.as_of, s.buurt_code, s.theme, sum(w.weight) AS all_weight, "
                 + "sum(CASE WHEN i.indicator_id IS NOT NULL AND NOT " + suppressed + " THEN w.weight ELSE 0D END) AS published_weight, "
@@ -72,13 +76,13 @@ public final class OpenData {
                 + "LEFT JOIN " + nl.buurtsignaal.lake.Tables.BUURT_INDICATOR + " i ON i.as_of = s.as_of AND i.buurt_code = s.buurt_code "
                 + "AND i.indicator_id = w.indicator_id GROUP BY s.as_of, s.buurt_code, s.theme) "
                 + "SELECT s.as_of, s.buurt_code, s.theme, "
-                + "CASE WHEN p.published_weight * 2 > p.all_weight THEN round(s.score, 2) END AS score, "
-                + "CASE WHEN p.published_weight * 2 > p.all_weight THEN s.rank END AS rank, "
-                + "p.published_weight * 2 > p.all_weight AND s.flagged AS flagged, "
-                + "CASE WHEN p.published_weight * 2 > p.all_weight THEN transform(filter(s.contributions, "
+                + "CASE WHEN " + shown + " THEN round(s.score, 2) END AS score, "
+                + "CASE WHEN " + shown + " THEN s.rank END AS rank, "
+                + shown + " AND s.flagged AS flagged, "
+                + "CASE WHEN " + shown + " THEN transform(filter(s.contributions, "
                 + "c -> array_contains(p.published, c.indicator_id)), "
                 + "c -> named_struct('indicator_id', c.indicator_id, 'contribution', round(c.contribution, 2))) END AS contributions, "
-                + "NOT (p.published_weight * 2 > p.all_weight) AS suppressed, s.method_version "
+                + "NOT " + shown + " AS suppressed, s.method_version "
                 + "FROM " + nl.buurtsignaal.lake.Tables.BUURT_SCORE + " s JOIN p ON p.as_of = s.as_of AND p.buurt_code = s.buurt_code "
                 + "AND p.theme = s.theme";
     }

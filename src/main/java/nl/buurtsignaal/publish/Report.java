@@ -7,6 +7,7 @@ import nl.buurtsignaal.config.CatalogueEntry;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.lake.Lake;
 import nl.buurtsignaal.lake.Tables;
+import nl.buurtsignaal.scoring.Disclosure;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -68,7 +69,8 @@ public final class Report {
     }
 
     public static Data load(Lake lake, EngineConfig config, Catalogue catalogue, LocalDate asOf, String gemeenteCode) {
-        long minDenominator = (long) config.number("publication.min_denominator", 50);
+        Disclosure disclosure = Disclosure.of(config);
+        long minDenominator = disclosure.minDenominator();
         Dataset<Row> buurten = lake.read(Tables.SILVER_BUURT).filter(col("gemeente_code").equalTo(gemeenteCode));
         Map<String, String> names = new TreeMap<>();
         Map<String, String> wijk = new TreeMap<>();
@@ -81,7 +83,7 @@ public final class Report {
         if (names.isEmpty()) {
             throw new UsageException("no neighbourhoods of gemeente " + gemeenteCode + " in silver.buurt (codes look like GM0402)");
         }
-        Dataset<Row> published = OpenData.export(lake.read(Tables.BUURT_INDICATOR), lake.read(Tables.SILVER_BUURT), asOf, minDenominator)
+        Dataset<Row> published = OpenData.export(lake.read(Tables.BUURT_INDICATOR), lake.read(Tables.SILVER_BUURT), asOf, disclosure)
                 .filter(col("gemeente_code").equalTo(gemeenteCode));
         Map<String, List<Value>> values = new LinkedHashMap<>();
         Map<String, Map<String, Boolean>> suppressedOf = new TreeMap<>();
@@ -103,7 +105,7 @@ public final class Report {
         for (Row r : totals.collectAsList()) {
             long n = r.getLong(2);
             long d = r.getLong(3);
-            if (d >= minDenominator && !(n >= 1 && n <= 4)) {
+            if (!disclosure.suppressed(n, d)) {
                 trend.computeIfAbsent(r.getString(1), k -> new TreeMap<>())
                         .put(r.getDate(0).toLocalDate(), n * (double) scale.getOrDefault(r.getString(1), 100) / d);
             }
@@ -124,14 +126,14 @@ public final class Report {
             // A score is shown where most of its weight rests on indicators published there.
             double publishedWeight = 0;
             double allWeight = 0;
-            for (Map.Entry<String, String> w : config.map("scoring.weights." + theme).entrySet()) {
-                double weight = Double.parseDouble(w.getValue());
+            for (Map.Entry<String, Double> w : config.settings().scoring().weights().get(theme).entrySet()) {
+                double weight = w.getValue();
                 allWeight += weight;
                 if (!suppressedOf.getOrDefault(buurt, Map.of()).getOrDefault(w.getKey(), true)) {
                     publishedWeight += weight;
                 }
             }
-            boolean hidden = publishedWeight * 2 <= allWeight;
+            boolean hidden = !Disclosure.scoreShown(publishedWeight, allWeight);
             List<String[]> contributions = new ArrayList<>();
             if (!hidden) {
                 for (Row c : r.<Row>getList(r.fieldIndex("contributions"))) {
@@ -180,9 +182,9 @@ public final class Report {
         MapSvg.Drawing drawing = MapSvg.draw(geojson, new ArrayList<>(d.buurtNames().keySet()), 560);
         h.append("<section id=\"kaarten\"><h2>Kaarten per thema <span class=\"en\">/ maps per theme</span></h2>\n<div class=\"maps\">");
         for (String theme : config.themes()) {
-            h.append(map(theme, d, drawing, config.number("scoring.flag_min_score", 2.0)));
+            h.append(map(theme, d, drawing, config.settings().scoring().flagMinScore()));
         }
-        h.append("</div>").append(legend(config.number("scoring.flag_min_score", 2.0))).append("</section>\n");
+        h.append("</div>").append(legend(config.settings().scoring().flagMinScore())).append("</section>\n");
 
         h.append("<section id=\"indicatoren\"><h2>Indicatoren per buurt <span class=\"en\">/ indicators per neighbourhood</span></h2>\n"
                 + "<p>Elke stip is een buurt; de lijn is het cijfer van de gemeente. Rechts: het gemeentecijfer over de peildata in het meer. "
@@ -393,7 +395,7 @@ public final class Report {
                 boolean above = e.lower() > 1;
                 boolean below = e.upper() < 1;
                 s.append("<td class=\"").append(above ? "above" : below ? "below" : "").append("\">")
-                        .append(OpenDataRounding.to5(e.observed())).append(" / ").append(5 * Math.round(e.expected() / 5))
+                        .append(Disclosure.rounded(e.observed())).append(" / ").append(Disclosure.rounded(e.expected()))
                         .append(String.format(Locale.ROOT, "<br>%.2f (%.2f–%.2f)%s</td>", e.ratio(), e.lower(), e.upper(),
                                 above ? " ▲" : below ? " ▼" : ""));
             }
@@ -409,11 +411,11 @@ public final class Report {
                 + "handhavingszaken en — alleen als aantallen per buurt — voorzieningen in het sociaal domein. Per thema worden de indicatoren "
                 + "eerst naar het gemeentecijfer getrokken waar de aantallen klein zijn (empirical Bayes), dan omgerekend naar een robuuste "
                 + "z-score en gewogen opgeteld; een buurt valt op bij een score van ten minste ")
-                .append(config.number("scoring.flag_min_score", 2.0)).append(".</p>\n<p class=\"en\">For each neighbourhood buurtsignaal computes "
+                .append(config.settings().scoring().flagMinScore()).append(".</p>\n<p class=\"en\">For each neighbourhood buurtsignaal computes "
                         + "indicators from the base registries, enforcement cases and, only as counts per neighbourhood, social-domain provisions. "
                         + "Per theme the indicators are shrunk toward the municipality's rate where counts are small, turned into robust z-scores "
                         + "and added up with weights; a neighbourhood is flagged at a score of at least ")
-                .append(config.number("scoring.flag_min_score", 2.0)).append(".</p>\n");
+                .append(config.settings().scoring().flagMinScore()).append(".</p>\n");
         s.append("<p><b>Onthullingscontrole / disclosure control.</b> Een waarde wordt niet getoond waar de noemer kleiner is dan ")
                 .append(d.minDenominator()).append(" of de teller tussen 1 en 4 ligt; aantallen zijn afgerond op vijftallen; een themascore wordt "
                         + "alleen getoond waar het grootste deel van zijn gewicht op getoonde indicatoren rust. <span class=\"en\">A value is withheld where its denominator is "
@@ -467,13 +469,6 @@ public final class Report {
 
     static String esc(String text) {
         return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    /** The CBS rounding of the open-data export, for a count outside Spark. */
-    static final class OpenDataRounding {
-        static long to5(long count) {
-            return 5 * Math.round(count / 5.0);
-        }
     }
 
     private static final String STYLE = """

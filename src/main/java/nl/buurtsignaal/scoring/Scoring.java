@@ -40,7 +40,7 @@ public final class Scoring {
      * gold.buurt_indicator rows for every buurt and indicator: {@code counts} completed with zero
      * counts for buurten without rows, values, z-scores and suppression.
      */
-    public static Dataset<Row> indicators(Dataset<Row> counts, Dataset<Row> buurten, LocalDate asOf, long minDenominator,
+    public static Dataset<Row> indicators(Dataset<Row> counts, Dataset<Row> buurten, LocalDate asOf, Disclosure disclosure,
                                           double priorDenominator) {
         Dataset<Row> definitions = counts.select("indicator_id", "theme", "scale").distinct();
         Dataset<Row> grid = buurten.select("buurt_code").distinct().crossJoin(definitions);
@@ -56,7 +56,7 @@ public final class Scoring {
                 lit(java.sql.Date.valueOf(asOf)).as("as_of"),
                 col("buurt_code"), col("theme"), col("indicator_id"),
                 col("numerator"), col("denominator"), col("value"), col("z_score"),
-                isSuppressed(minDenominator).as("suppressed"));
+                disclosure.suppressed().as("suppressed"));
     }
 
     /**
@@ -107,35 +107,15 @@ public final class Scoring {
         return aggregate(array_sort(collected), lit(0.0), (total, x) -> total.plus(x));
     }
 
-    /**
-     * Statistical disclosure control in the style of CBS: a count is too small to publish where its
-     * denominator is below the minimum or its numerator is between 1 and 4.
-     */
-    public static Column isSuppressed(long minDenominator) {
-        return expr(suppressedSql(minDenominator));
-    }
-
-    /** {@link #isSuppressed} in SQL, over columns named denominator and numerator. */
-    public static String suppressedSql(long minDenominator) {
-        return "(denominator < " + minDenominator + " OR numerator BETWEEN 1 AND 4)";
-    }
-
     /** An indicator's weight in its theme's score (scoring.weights). */
     public record Weight(String theme, String indicatorId, double weight) {
     }
 
-    /** Every weight of scoring.weights, theme by theme; a weight that is no number is a one-line usage error. */
+    /** Every weight of scoring.weights, theme by theme (typed when the settings load). */
     public static List<Weight> weights(EngineConfig config) {
         List<Weight> weights = new ArrayList<>();
-        for (String theme : config.themes()) {
-            for (Map.Entry<String, String> w : config.map("scoring.weights." + theme).entrySet()) {
-                try {
-                    weights.add(new Weight(theme, w.getKey(), Double.parseDouble(w.getValue())));
-                } catch (NumberFormatException e) {
-                    throw new nl.buurtsignaal.base.UsageException("setting scoring.weights." + theme + "." + w.getKey() + " must be a number");
-                }
-            }
-        }
+        config.settings().scoring().weights().forEach((theme, perIndicator) ->
+                perIndicator.forEach((indicator, weight) -> weights.add(new Weight(theme, indicator, weight))));
         return weights;
     }
 
@@ -149,7 +129,7 @@ public final class Scoring {
         StructType weightSchema = new StructType().add("theme", DataTypes.StringType)
                 .add("indicator_id", DataTypes.StringType).add("weight", DataTypes.DoubleType);
         Dataset<Row> weights = spark.createDataFrame(weightRows, weightSchema);
-        double flagMin = config.number("scoring.flag_min_score", 2.0);
+        double flagMin = config.settings().scoring().flagMinScore();
 
         Dataset<Row> weighted = indicators.filter(col("z_score").isNotNull())
                 .join(weights, indicators.col("theme").equalTo(weights.col("theme"))

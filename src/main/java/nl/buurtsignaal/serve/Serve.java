@@ -48,7 +48,7 @@ public final class Serve implements AutoCloseable {
     private final Lake lake;
     private final EngineConfig config;
     private final HubUsers users;
-    private final long minDenominator;
+    private final nl.buurtsignaal.scoring.Disclosure disclosure;
     private final AccessLog access;
     private final Set<Role> admitted;
     private final LoginThrottle throttle;
@@ -70,10 +70,10 @@ public final class Serve implements AutoCloseable {
         this.lake = lake;
         this.config = config;
         this.users = users;
-        this.minDenominator = (long) config.number("publication.min_denominator", 50);
+        this.disclosure = nl.buurtsignaal.scoring.Disclosure.of(config);
         this.access = new AccessLog(lake, journalOf(lake), "serve");
         Set<Role> roles = new java.util.TreeSet<>();
-        for (String id : config.strings("serve.roles")) {
+        for (String id : config.settings().serve().roles()) {
             try {
                 roles.add(Role.of(id));
             } catch (IllegalArgumentException e) {
@@ -85,8 +85,8 @@ public final class Serve implements AutoCloseable {
         }
         this.admitted = roles;
         this.throttle = HubSettings.of(config).throttle();
-        this.idleNanos = (long) (config.number("serve.idle_timeout_minutes", 120) * 60e9);
-        this.maxLogins = (int) config.number("serve.max_logins", 200);
+        this.idleNanos = (long) (config.settings().serve().idleTimeoutMinutes() * 60e9);
+        this.maxLogins = config.settings().serve().maxLogins();
     }
 
     private static Path journalOf(Lake lake) {
@@ -107,7 +107,7 @@ public final class Serve implements AutoCloseable {
         access.open();
         allocator = new RootAllocator();
         endpoint = new SqlEndpoint(lake, access, this::connectionOf, allocator, this::publishedViews,
-                (long) config.number("serve.query_timeout_seconds", 300));
+                config.settings().serve().queryTimeoutSeconds());
         boolean tls = tlsCert != null;
         FlightServer.Builder builder = FlightServer.builder(allocator,
                         tls ? Location.forGrpcTls(host, port) : Location.forGrpcInsecure(host, port), endpoint)
@@ -187,7 +187,7 @@ public final class Serve implements AutoCloseable {
      */
     private SparkSession session() {
         SparkSession own = nl.buurtsignaal.lake.Query.readerSession(lake.spark());
-        config.map("serve.spark").forEach((key, value) -> own.conf().set(key, value));
+        config.settings().serve().spark().forEach((key, value) -> own.conf().set(key, value));
         return own;
     }
 
@@ -201,8 +201,8 @@ public final class Serve implements AutoCloseable {
         }
         synchronized (this) {
             lake.spark().sql("CREATE DATABASE IF NOT EXISTS " + Access.PUBLISHED);
-            view(Access.PUBLISHED_INDICATOR, OpenData.exportSql(minDenominator), Tables.BUURT_INDICATOR, Tables.SILVER_BUURT);
-            view(Access.PUBLISHED_SCORE, OpenData.scoreExportSql(minDenominator, config), Tables.BUURT_SCORE, Tables.BUURT_INDICATOR);
+            view(Access.PUBLISHED_INDICATOR, OpenData.exportSql(disclosure), Tables.BUURT_INDICATOR, Tables.SILVER_BUURT);
+            view(Access.PUBLISHED_SCORE, OpenData.scoreExportSql(disclosure, nl.buurtsignaal.scoring.Scoring.weights(config)), Tables.BUURT_SCORE, Tables.BUURT_INDICATOR);
             view(Access.PUBLISHED_BUURT, "SELECT * FROM " + Tables.SILVER_BUURT, Tables.SILVER_BUURT);
         }
     }

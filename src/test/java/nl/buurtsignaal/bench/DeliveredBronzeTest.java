@@ -102,7 +102,7 @@ class DeliveredBronzeTest extends SparkTestBase {
 
         try (DuckDbPeer duck = new DuckDbPeer(2, "1GB")) {
             DeliveredBronze.Landed landed = duck.landDeliveries(List.of(landing), keys,
-                    config().map("provisions").keySet(), config().number("ingest.max_bad_row_share", 0.05));
+                    config().settings().provisions().keySet(), config().settings().ingest().maxBadRowShare());
             assertEquals(quarantined, landed.badRows());
             for (String source : List.of("brp_residence", "brk_transfer", "care_provision", "woz_value")) {
                 List<String> columns = Sources.byName(source).orElseThrow().columns().stream().map(ContractColumn::name).toList();
@@ -128,7 +128,7 @@ class DeliveredBronzeTest extends SparkTestBase {
                 .file("a.csv", WOZ + ",op", object(1) + ",2026-01-01,260000,U").write();
         try (DuckDbPeer duck = new DuckDbPeer(1, "256MB")) {
             IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                    () -> duck.landDeliveries(List.of(landing), KeyFile.read(key), config().map("provisions").keySet(), 0.05));
+                    () -> duck.landDeliveries(List.of(landing), KeyFile.read(key), config().settings().provisions().keySet(), 0.05));
             assertEquals("the bench's DuckDB peer reads full deliveries only; woz_value/2026-11-01 is a delta",
                     refused.getMessage());
         }

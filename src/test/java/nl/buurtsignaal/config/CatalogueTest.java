@@ -42,7 +42,7 @@ class CatalogueTest {
     void badEntriesAreNamedWithTheirFile() throws IOException {
         Path conf = dir.resolve("conf");
         Files.createDirectories(conf.resolve("catalogue"));
-        Files.writeString(conf.resolve("buurtsignaal.yaml"), "catalogue_dir: catalogue\n");
+        Files.copy(Path.of("conf/buurtsignaal.yaml"), conf.resolve("buurtsignaal.yaml"));
         Path a = conf.resolve("catalogue").resolve("a.yaml");
         Files.writeString(a, "id: X\nkind: indicator\ntheme: undermining\nscale: 100\nsql: SELECT ${missing}\n");
         UsageException e = assertThrows(UsageException.class, () -> Catalogue.load(EngineConfig.load(conf, null, List.of())));

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The audit at its edges: a disparity is flagged only when precision does not explain it and chance cannot. */
 class FairnessTest {
-    private static final Fairness.Settings SETTINGS = new Fairness.Settings(1.25, 0.8, 20);
+    private static final nl.buurtsignaal.config.Settings.Fairness SETTINGS = new nl.buurtsignaal.config.Settings.Fairness(1.25, 0.8, 20, 1.96, 25, 65);
 
     /** n examples of a group, the first {@code selected} of them selected, {@code hits} of those positive, plus extra positives not selected. */
     private static void add(List<Fairness.Example> to, String group, int n, int selected, int hits, int otherPositives) {

@@ -112,7 +112,7 @@ class ServeIT extends SparkTestBase {
                 rows("bia", "SELECT buurt_code, numerator, denominator, value, suppressed FROM published.buurt_indicator ORDER BY buurt_code"));
         List<String> exported = new ArrayList<>();
         for (Row r : nl.buurtsignaal.publish.OpenData.export(lake.read(Tables.BUURT_INDICATOR), lake.read(Tables.SILVER_BUURT),
-                java.time.LocalDate.parse(AS_OF), (long) config().number("publication.min_denominator", 50)).collectAsList()) {
+                java.time.LocalDate.parse(AS_OF), nl.buurtsignaal.scoring.Disclosure.of(config())).collectAsList()) {
             exported.add(r.getAs("buurt_code") + "|" + r.getAs("numerator") + "|" + r.getAs("denominator") + "|" + r.getAs("value")
                     + "|" + r.getAs("suppressed"));
         }
