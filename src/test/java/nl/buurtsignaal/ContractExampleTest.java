@@ -59,14 +59,14 @@ class ContractExampleTest extends SparkTestBase {
     @Test
     @Order(1)
     void signalsMatchTheExpectedRowsExactly() throws IOException {
-        TreeSet<String> actual = rows(sql("SELECT rule_id, subject_type, subject_id FROM gold.signal WHERE as_of = DATE'2026-10-31'"));
+        List<String> actual = rows(sql("SELECT rule_id, subject_type, subject_id FROM gold.signal WHERE as_of = DATE'2026-10-31'"));
         assertEquals(expected("signals.csv"), actual);
     }
 
     @Test
     @Order(2)
     void indicatorCountsMatchTheExpectedRowsExactly() throws IOException {
-        TreeSet<String> actual = rows(sql("SELECT buurt_code, indicator_id, numerator, denominator FROM gold.buurt_indicator "
+        List<String> actual = rows(sql("SELECT buurt_code, indicator_id, numerator, denominator FROM gold.buurt_indicator "
                 + "WHERE as_of = DATE'2026-10-31' AND denominator > 0"));
         assertEquals(expected("indicators.csv"), actual);
     }
@@ -118,20 +118,19 @@ class ContractExampleTest extends SparkTestBase {
         assertTrue(check.equal() && check.engineSignals() > 0 && check.engineCounts() > 0, check.toString());
     }
 
-    private static TreeSet<String> expected(String file) throws IOException {
+    /** The example's expected rows, sorted, each as often as it is listed. */
+    private static List<String> expected(String file) throws IOException {
         List<String> lines = Files.readAllLines(EXAMPLE.resolve("expected").resolve(file));
-        TreeSet<String> rows = new TreeSet<>();
-        lines.stream().skip(1).map(String::strip).filter(l -> !l.isEmpty()).forEach(rows::add);
-        return rows;
+        return lines.stream().skip(1).map(String::strip).filter(l -> !l.isEmpty()).sorted().toList();
     }
 
-    /** Conform.INPUTS decides what a new delivery recomputes: it must name exactly the tables each plan reads. */
+    /** nl.buurtsignaal.lake.Tables.SILVER_INPUTS decides what a new delivery recomputes: it must name exactly the tables each plan reads. */
     @Test
     @Order(4)
     void theDeclaredInputsOfEverySilverTableAreTheBronzeTablesItsPlanReads() {
         Lake lake = lake(lakeDir);
         var plans = Conform.plan(lake, config(), java.time.LocalDate.parse(AS_OF)).silver();
-        assertEquals(Conform.INPUTS.keySet(), plans.keySet());
+        assertEquals(nl.buurtsignaal.lake.Tables.SILVER_INPUTS.keySet(), plans.keySet());
         plans.forEach((table, plan) -> {
             TreeSet<String> read = new TreeSet<>();
             for (String file : plan.inputFiles()) {
@@ -141,7 +140,7 @@ class ContractExampleTest extends SparkTestBase {
                     }
                 }
             }
-            assertEquals(new TreeSet<>(Conform.INPUTS.get(table)), read, table);
+            assertEquals(new TreeSet<>(nl.buurtsignaal.lake.Tables.SILVER_INPUTS.get(table)), read, table);
         });
     }
 
@@ -150,7 +149,7 @@ class ContractExampleTest extends SparkTestBase {
     /** The run's "recomputed" line, its totals taken from the catalogue and the silver tables (ALL: every one). */
     private static String recomputed(int silver, int rules, int indicators) {
         var catalogue = nl.buurtsignaal.config.Catalogue.load(config());
-        int s = Conform.INPUTS.size(), r = catalogue.rules().size(), i = catalogue.indicators().size();
+        int s = nl.buurtsignaal.lake.Tables.SILVER_INPUTS.size(), r = catalogue.rules().size(), i = catalogue.indicators().size();
         return "recomputed " + (silver == ALL ? s : silver) + "/" + s + " silver tables, " + (rules == ALL ? r : rules) + "/" + r
                 + " rules, " + (indicators == ALL ? i : indicators) + "/" + i + " indicators";
     }
@@ -159,7 +158,7 @@ class ContractExampleTest extends SparkTestBase {
     @Order(6)
     void runningTheSameAsOfAgainRecomputesNothingAndChangesNothing() {
         assertTrue(firstRun.contains(recomputed(ALL, ALL, ALL)), firstRun);
-        Map<String, TreeSet<String>> before = gold(lake(lakeDir));
+        Map<String, List<String>> before = gold(lake(lakeDir));
         String again = run(lakeDir);
         assertTrue(again.contains(recomputed(0, 0, 0)), again);
         assertEquals(before, gold(lake(lakeDir)));
@@ -190,7 +189,7 @@ class ContractExampleTest extends SparkTestBase {
         assertTrue(rules >= 1 && indicators >= 1, rules + " rules, " + indicators + " indicators");
         assertTrue(incremental.contains(recomputed(1, rules, indicators)), incremental);
 
-        Map<String, TreeSet<String>> kept = gold(lake(lakeDir));
+        Map<String, List<String>> kept = gold(lake(lakeDir));
 
         // the same lake, everything recomputed from the same bronze tables, this time without held
         // tables: what the incremental run kept and held equals what reads every table from the lake
@@ -200,7 +199,7 @@ class ContractExampleTest extends SparkTestBase {
         String full = stderrOf(() -> assertEquals(0, cli("run", "--lake", lakeDir.toString(), "--as-of", AS_OF, "--full",
                 "--set", "small_input.hold_tables=false")));
         assertTrue(full.contains(recomputed(ALL, ALL, ALL)), full);
-        Map<String, TreeSet<String>> recomputed = gold(lake(lakeDir));
+        Map<String, List<String>> recomputed = gold(lake(lakeDir));
         assertEquals(recomputed, kept);
         assertTrue(recomputed.get("gold.signal").stream().anyMatch(s -> s.contains("U-ADDR-ENFORCEMENT") && s.contains("0402200000100060")),
                 "the new cases make a signal");
@@ -225,8 +224,8 @@ class ContractExampleTest extends SparkTestBase {
     }
 
     /** Every gold table's rows of as_of, without the run-dependent columns. */
-    private static Map<String, TreeSet<String>> gold(Lake lake) {
-        Map<String, TreeSet<String>> rows = new TreeMap<>();
+    private static Map<String, List<String>> gold(Lake lake) {
+        Map<String, List<String>> rows = new TreeMap<>();
         for (String table : GOLD) {
             rows.put(table, rows(lake.read(table).filter("as_of = DATE'" + AS_OF + "'")));
         }

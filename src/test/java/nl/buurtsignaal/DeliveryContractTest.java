@@ -164,14 +164,14 @@ class DeliveryContractTest extends SparkTestBase {
                 object(3) + ",2026-01-01,1,D", object(2) + ",2026-01-01,310000,U").write();
         assertEquals(0, ingest());
         assertEquals(List.of(object(1) + ",260000,2026-04-01", object(2) + ",310000,2026-04-02"),
-                List.copyOf(rows(lake.read("bronze.woz_value").selectExpr("object_id", "value_eur", "delivery_id"))));
+                rows(lake.read("bronze.woz_value").selectExpr("object_id", "value_eur", "delivery_id")));
         long beforeFull = lake.version("bronze.woz_value");
 
         // A full delivery is the new state: object 1 vanishes from the current table ...
         delivery(landing, "woz_value", "2026-05-01").file("a.csv", WOZ, object(2) + ",2026-01-01,320000").write();
         assertEquals(0, ingest());
         assertEquals(List.of(object(2) + ",320000"),
-                List.copyOf(rows(lake.read("bronze.woz_value").selectExpr("object_id", "value_eur"))));
+                rows(lake.read("bronze.woz_value").selectExpr("object_id", "value_eur")));
         // ... and stays reachable in Delta history until VACUUM.
         assertEquals(2L, lake.spark().read().format("delta").option("versionAsOf", beforeFull)
                 .load(lake.location("bronze.woz_value").toString()).count());

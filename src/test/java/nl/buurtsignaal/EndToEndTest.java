@@ -59,7 +59,7 @@ class EndToEndTest extends SparkTestBase {
     void everyPlantedCaseIsFound() throws IOException {
         List<String> planted = Files.readAllLines(landing.resolve("_planted.csv")).stream().skip(1).toList();
         assertEquals(18 + 2 * 3, planted.size(), "two cases for each of the nine rules, and two linked clusters of three");
-        TreeSet<String> signals = rows(sql("SELECT rule_id, subject_type, subject_id FROM gold.signal WHERE as_of = DATE'2026-10-31'"));
+        List<String> signals = rows(sql("SELECT rule_id, subject_type, subject_id FROM gold.signal WHERE as_of = DATE'2026-10-31'"));
         for (String p : planted) {
             assertTrue(signals.contains(p), "planted case not found: " + p);
         }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.TreeSet;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -22,7 +22,7 @@ class RuleEdgesTest extends SparkTestBase {
     private static final String P1 = "aaaa", P2 = "bbbb";
     private static final String NEGATIVE_BUURT = "BU04020102";
     private static final String CARE_BUURT = "BU04020103";
-    private static TreeSet<String> signals;
+    private static List<String> signals;
     private static java.util.List<Long> shopIndicator;
     private static long shopRowsPublished;
     private static nl.buurtsignaal.bench.Bench.Check twins;
@@ -366,7 +366,7 @@ class RuleEdgesTest extends SparkTestBase {
         var raised = config("catalogue.U-ADDR-OVERCROWDED.max_m2_per_resident=13");
         var catalogue = nl.buurtsignaal.config.Catalogue.load(raised);
         String recomputed = new Pipeline(lake, raised, Progress.silent()).run(LocalDate.of(2026, 10, 31)).recomputed();
-        assertEquals("0/" + nl.buurtsignaal.conform.Conform.INPUTS.size() + " silver tables, " + catalogue.rules().size() + "/"
+        assertEquals("0/" + nl.buurtsignaal.lake.Tables.SILVER_INPUTS.size() + " silver tables, " + catalogue.rules().size() + "/"
                 + catalogue.rules().size() + " rules, " + catalogue.indicators().size() + "/" + catalogue.indicators().size()
                 + " indicators", recomputed);
         assertEquals(1, lake.read("gold.signal").filter("signal_id = '" + id + "'").count(),

@@ -41,13 +41,17 @@ public abstract class SparkTestBase {
         return spark().sql(query);
     }
 
-    /** Rows as sorted strings "a,b,c", for order-independent comparison. */
-    protected static TreeSet<String> rows(Dataset<Row> rows) {
-        TreeSet<String> out = new TreeSet<>();
+    /**
+     * Rows as strings "a,b,c", sorted, every row as often as it occurs: order does not matter, a
+     * duplicated row does.
+     */
+    protected static List<String> rows(Dataset<Row> rows) {
+        List<String> out = new ArrayList<>();
         for (Row r : rows.collectAsList()) {
             out.add(text(r));
         }
-        return out;
+        java.util.Collections.sort(out);
+        return List.copyOf(out);
     }
 
     /** A row as "a,b,c", null as empty. */

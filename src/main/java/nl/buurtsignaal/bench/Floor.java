@@ -82,7 +82,7 @@ public final class Floor {
                 Dataset<Row> rows = spark.read().format("delta").load(lakeDir.resolve("bronze").resolve(source).toString());
                 bronze.put(source, hold ? rows.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK()) : rows);
             }
-            for (var silver : Conform.INPUTS.entrySet()) {
+            for (var silver : Tables.SILVER_INPUTS.entrySet()) {
                 Dataset<Row> rows = bronze.get(Tables.sourceOf(silver.getValue().get(0)));
                 write(rows.withColumn("as_of", lit(java.sql.Date.valueOf(asOf))), lakeDir.resolve("silver").resolve(name(silver.getKey())));
             }

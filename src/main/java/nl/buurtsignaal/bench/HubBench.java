@@ -78,20 +78,6 @@ public final class HubBench {
         }
     }
 
-    /** gold.signal's columns (contract section 4). */
-    public static final StructType SIGNAL = new StructType().add("signal_id", DataTypes.StringType).add("as_of", DataTypes.DateType)
-            .add("rule_id", DataTypes.StringType).add("subject_type", DataTypes.StringType)
-            .add("subject_id", DataTypes.StringType).add("address_id", DataTypes.StringType)
-            .add("buurt_code", DataTypes.StringType).add("severity", DataTypes.IntegerType)
-            .add("evidence", DataTypes.StringType);
-    /** gold.buurt_score's columns (contract section 4). */
-    public static final StructType SCORE = new StructType().add("as_of", DataTypes.DateType).add("buurt_code", DataTypes.StringType)
-            .add("theme", DataTypes.StringType).add("score", DataTypes.DoubleType).add("rank", DataTypes.IntegerType)
-            .add("flagged", DataTypes.BooleanType)
-            .add("contributions", new ArrayType(new StructType().add("indicator_id", DataTypes.StringType)
-                    .add("contribution", DataTypes.DoubleType), true))
-            .add("method_version", DataTypes.StringType);
-
     private static final Pattern READY = Pattern.compile("hub ready on (http://[^/]+/)");
 
     private HubBench() {
@@ -121,7 +107,7 @@ public final class HubBench {
                     "{\"residents\":" + (4 + subject % 4) + ",\"floor_area_m2\":40,\"m2_per_resident\":8.0,"
                             + "\"max_m2_per_resident\":12,\"persons\":[" + persons + "]}"));
         }
-        lake.overwrite(Tables.SIGNAL, lake.spark().createDataFrame(rows, SIGNAL).repartition(1));
+        lake.overwrite(Tables.SIGNAL, lake.spark().createDataFrame(rows, Tables.SIGNAL_SCHEMA).repartition(1));
         List<Row> scores = new ArrayList<>();
         for (int d = 0; d < asOfs; d++) {
             LocalDate asOf = last.minusMonths(d).withDayOfMonth(1).plusMonths(1).minusDays(1);
@@ -133,7 +119,7 @@ public final class HubBench {
                 }
             }
         }
-        lake.overwrite(Tables.BUURT_SCORE, lake.spark().createDataFrame(scores, SCORE).repartition(1));
+        lake.overwrite(Tables.BUURT_SCORE, lake.spark().createDataFrame(scores, Tables.BUURT_SCORE_SCHEMA).repartition(1));
         lake.overwrite(Tables.SILVER_BUURT, Conform.referenceBuurten(lake.spark(), config));
     }
 

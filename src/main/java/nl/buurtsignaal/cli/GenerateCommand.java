@@ -61,6 +61,11 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--conf", paramLabel = "FILE", description = "A YAML file whose settings override conf/buurtsignaal.yaml.")
     Path conf;
 
+    @Option(names = "--outcome-pattern", defaultValue = "crowding", paramLabel = "PATTERN",
+            description = "The law of the enforcement outcomes: crowding (the demo's: crowded dwellings more often in violation) "
+                    + "or inverse-crowding (crowding's sign turned, to try the models on another city; default: ${DEFAULT-VALUE}).")
+    String outcomePattern;
+
     @Option(names = "--gemeente", split = ",", paramLabel = "CODE",
             description = "Only these gemeenten of the reference (GM0534,GM1525); default all of them.")
     List<String> gemeenten = List.of();
@@ -86,10 +91,15 @@ final class GenerateCommand implements Callable<Integer> {
                 throw new UsageException("--gemeente takes CBS codes such as GM0534, not " + gemeente);
             }
         }
+        CityGenerator.OutcomePattern pattern = switch (outcomePattern) {
+            case "crowding" -> CityGenerator.OutcomePattern.CROWDING;
+            case "inverse-crowding" -> CityGenerator.OutcomePattern.INVERSE_CROWDING;
+            default -> throw new UsageException("--outcome-pattern is crowding or inverse-crowding, not " + outcomePattern);
+        };
         EngineConfig config = EngineConfig.load(EngineConfig.defaultConfDir(), conf, List.of());
         Progress progress = Progress.stderr("generate");
         CityGenerator.Summary summary = writeCity(new CityGenerator.Options(out, persons, seed, asOf, allParquet,
-                rowsPerFile, plants), gemeenten, config, progress);
+                rowsPerFile, plants, pattern), gemeenten, config, progress);
         progress.info("wrote " + summary.rows() + " rows, " + summary.plantedCases() + " planted cases, to " + out);
         return Main.OK;
     }

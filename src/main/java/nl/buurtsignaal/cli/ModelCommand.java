@@ -73,7 +73,11 @@ final class ModelCommand implements Callable<Integer> {
                 audit.details(model + " version " + v.version() + " trained: " + v.metrics().length() + " bytes of metrics");
                 PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
                 out.println(model + " version " + v.version() + " registered as a candidate"
-                        + (v.promotable() ? "" : " (not promotable: it does not beat the rules' severity alone)"));
+                        + (!definition.isPriority() ? "" : v.promotable() ? " (promotable)" : " (not promotable)"));
+                String reason = read(v.metrics()).path("gate").path("reason").asText("");
+                if (!reason.isEmpty()) {
+                    out.println(reason);
+                }
                 List<String> flagged = flagged(v.fairness());
                 if (!flagged.isEmpty()) {
                     out.println("fairness audit flagged: " + String.join(", ", flagged) + " (see ml.fairness)");
@@ -99,25 +103,49 @@ final class ModelCommand implements Callable<Integer> {
                 out.println("no model trained yet: bin/buurtsignaal model train --lake " + lake.root() + " --model signal_priority");
                 return Main.OK;
             }
-            out.printf(Locale.ROOT, "%-22s %3s %-20s %-10s %-36s %8s %8s %6s %6s %-10s %-24s %-12s %s%n", "name", "v", "algorithm",
-                    "status", "chosen", "auc_pr", "baseline", "p@k", "base", "promotable", "fairness flags", "trained_by",
+            String row = "%-22s %3s %-20s %-10s %-36s %-21s %-21s %-22s %-21s %-21s %-10s %-24s %-12s %s%n";
+            out.printf(Locale.ROOT, row, "name", "v", "algorithm", "status", "chosen", "auc_pr [95%]", "baseline [95%]",
+                    "difference [95%]", "p@k [95%]", "baseline p@k [95%]", "promotable", "fairness flags", "trained_by",
                     "promoted_by");
             for (Registry.Version v : versions) {
                 JsonNode m = read(v.metrics());
+                JsonNode ci = m.path("intervals");
                 JsonNode chosen = read(v.params()).path("chosen");
                 boolean priority = v.kind().equals(ModelSpec.PRIORITY);
                 List<String> flagged = flagged(v.fairness());
-                out.printf(Locale.ROOT, "%-22s %3d %-20s %-10s %-36s %8s %8s %6s %6s %-10s %-24s %-12s %s%n", v.name(), v.version(),
+                out.printf(Locale.ROOT, row, v.name(), v.version(),
                         v.algorithm(), v.status(), priority ? chosen.toString().replace("\"", "") : "-",
-                        priority ? fmt(m.path("auc_pr")) : "-", priority ? fmt(m.path("auc_pr_baseline")) : "-",
-                        priority ? fmt(m.path("precision_at_k")) : "-", priority ? fmt(m.path("precision_at_k_baseline")) : "-",
+                        priority ? withInterval(m.path("auc_pr"), ci.path("auc_pr")) : "-",
+                        priority ? withInterval(m.path("auc_pr_baseline"), ci.path("auc_pr_baseline")) : "-",
+                        priority ? difference(m.path("auc_pr"), m.path("auc_pr_baseline"), ci.path("auc_pr_difference")) : "-",
+                        priority ? withInterval(m.path("precision_at_k"), ci.path("precision_at_k")) : "-",
+                        priority ? withInterval(m.path("precision_at_k_baseline"), ci.path("precision_at_k_baseline")) : "-",
                         v.promotable() ? "yes" : "no", flagged.isEmpty() ? "none" : String.join(",", flagged),
                         v.trainedBy(), v.promotedBy() == null ? "" : v.promotedBy()
                                 + (v.acceptedFlag() == null ? "" : " (accepted: " + v.acceptedFlag() + ")"));
             }
-            out.println("auc_pr and p@k (precision in the top k = the hub's weekly capacity) on the later cases; baseline and base: the rules' severity alone.");
+            out.println("auc_pr and p@k (precision in the top k = the hub's weekly capacity) on the later cases; baseline: the rules' severity alone.");
             out.println("auc_pr is average precision with tied scores as one step; p@k is expected over the orders of tied cases (the severity ties most).");
+            out.println("[95%]: paired bootstrap intervals of the test cases; promotable: the difference's interval lies above the model file's gate.margin.");
             return Main.OK;
+        }
+
+        /** "0.512 [0.431, 0.598]", or the figure alone for a version trained before intervals. */
+        private static String withInterval(JsonNode figure, JsonNode interval) {
+            String text = fmt(figure);
+            return interval.isArray() && interval.size() == 2
+                    ? text + String.format(Locale.ROOT, " [%.3f, %.3f]", interval.get(0).asDouble(), interval.get(1).asDouble())
+                    : text;
+        }
+
+        private static String difference(JsonNode model, JsonNode baseline, JsonNode interval) {
+            if (model.isMissingNode() || baseline.isMissingNode()) {
+                return "-";
+            }
+            String text = String.format(Locale.ROOT, "%+.3f", model.asDouble() - baseline.asDouble());
+            return interval.isArray() && interval.size() == 2
+                    ? text + String.format(Locale.ROOT, " [%+.3f, %+.3f]", interval.get(0).asDouble(), interval.get(1).asDouble())
+                    : text;
         }
 
         private static String fmt(JsonNode n) {

@@ -61,7 +61,7 @@ public record Settings(String lake, String sparkMaster, Map<String, String> spar
     }
 
     public record Models(String featuresDir, String modelsDir, int weeklyCapacity, long minOutcomeLabels,
-                         Training training, Fairness fairness, Deny deny) {
+                         int bootstrapResamples, Training training, Fairness fairness, Deny deny) {
     }
 
     /** What training needs before it fits, and the MLlib learners' iterations. */

@@ -33,25 +33,6 @@ public final class Conform {
      */
     public static final List<String> SETTINGS = List.of("risk_branches", "provisions");
 
-    /** The bronze tables each silver table is built from (a test checks this against the plans). */
-    public static final Map<String, List<String>> INPUTS = inputs();
-
-    private static Map<String, List<String>> inputs() {
-        Map<String, List<String>> inputs = new LinkedHashMap<>();
-        inputs.put(Tables.SILVER_ADDRESS, List.of("bag_address"));
-        inputs.put(Tables.SILVER_RESIDENCE, List.of("brp_residence", "bag_address"));
-        inputs.put(Tables.SILVER_RESIDENT, List.of("brp_residence", "bag_address"));
-        inputs.put(Tables.SILVER_HOUSEHOLD, List.of("brp_residence", "bag_address"));
-        inputs.put(Tables.SILVER_ESTABLISHMENT, List.of("hr_establishment", "bag_address"));
-        inputs.put(Tables.SILVER_COMPANY, List.of("hr_establishment", "bag_address"));
-        inputs.put(Tables.SILVER_OFFICER, List.of("hr_officer"));
-        inputs.put(Tables.SILVER_TRANSFER, List.of("brk_transfer", "bag_address"));
-        inputs.put(Tables.SILVER_ENFORCEMENT_CASE, List.of("enforcement_case", "bag_address"));
-        inputs.put(Tables.SILVER_PROVISION, List.of("care_provision"));
-        inputs.replaceAll((table, sources) -> sources.stream().map(Tables::bronze).toList());
-        return java.util.Collections.unmodifiableMap(inputs);
-    }
-
     /**
      * The silver tables of one as_of, lazily defined, in the order they are written, and the bronze
      * tables (by source) they read: holding one of those in memory serves every silver table that

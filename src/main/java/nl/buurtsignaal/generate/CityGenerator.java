@@ -52,8 +52,18 @@ public final class CityGenerator {
     }
 
     public record Options(Path out, long persons, long seed, LocalDate asOf, boolean allParquet, long rowsPerFile,
-                          int plantsPerRule) {
+                          int plantsPerRule, OutcomePattern pattern) {
+        public Options(Path out, long persons, long seed, LocalDate asOf, boolean allParquet, long rowsPerFile, int plantsPerRule) {
+            this(out, persons, seed, asOf, allParquet, rowsPerFile, plantsPerRule, OutcomePattern.CROWDING);
+        }
     }
+
+    /**
+     * The law the enforcement outcomes follow ({@link #violationProbability}): {@code CROWDING}, the
+     * demo's, where a crowded dwelling is more often in violation; {@code INVERSE_CROWDING}, the
+     * same law with crowding's sign turned, to try the models on a pattern they were not built for.
+     */
+    public enum OutcomePattern { CROWDING, INVERSE_CROWDING }
 
     private static final String[] PROVISIONS = {"bijstand", "wmo_huishoudelijke_hulp", "wmo_begeleiding",
             "wmo_hulpmiddel", "jeugdhulp_ambulant", "jeugdhulp_verblijf", "jeugdbescherming", "schuldhulp"};
@@ -305,7 +315,7 @@ public final class CityGenerator {
             boolean cash = cashCompanyPurchases.stream()
                     .anyMatch(d -> !d.isAfter(opened) && d.isAfter(opened.minusMonths(36)));
             writeCase(addressId(index), opened, type,
-                    violationProbability(dwelling, household, m2PerResident, cash, disparity));
+                    violationProbability(dwelling, household, m2PerResident, cash, disparity, options.pattern()));
         }
     }
 
@@ -314,14 +324,18 @@ public final class CityGenerator {
      * found a violation, from the address's facts when the case was opened.
      * logit p = -2.2 + 2.2 [m² per resident < 20, at least 3 residents] + 0.5 (residents - 2, when more)
      * + 2.2 [bought without mortgage by a company in the 36 months before] + 1.0 [not a dwelling].
-     * In the disparity wijk crowding adds nothing. (Residents are counted when the case is
+     * In the disparity wijk crowding adds nothing. Under {@link OutcomePattern#INVERSE_CROWDING} the
+     * crowding terms are subtracted instead of added, and 2.2 added to every address outside the
+     * disparity wijk. (Residents are counted when the case is
      * written, so a resident who moved in after the case opened can blur the pattern a little.)
      */
     static double violationProbability(boolean dwelling, int residents, double m2PerResident, boolean cashCompany,
-                                       boolean disparityWijk) {
+                                       boolean disparityWijk, OutcomePattern pattern) {
         double logit = -2.2;
         if (!disparityWijk) {
-            logit += (residents >= 3 && m2PerResident < 20 ? 2.2 : 0) + 0.5 * Math.max(0, residents - 2);
+            double crowding = (residents >= 3 && m2PerResident < 20 ? 2.2 : 0) + 0.5 * Math.max(0, residents - 2);
+            // turned: the uncrowded are then as often in violation as the crowded are in the demo
+            logit += pattern == OutcomePattern.INVERSE_CROWDING ? 2.2 - crowding : crowding;
         }
         logit += (cashCompany ? 2.2 : 0) + (dwelling ? 0 : 1.0);
         return 1 / (1 + Math.exp(-logit));

@@ -175,7 +175,7 @@ public final class CatalogueRunner {
         String sql = entry.boundSql(asOf);
         java.util.regex.Matcher silver = SILVER_NAME.matcher(sql);
         while (silver.find()) {
-            List<String> sources = nl.buurtsignaal.conform.Conform.INPUTS.get("silver." + silver.group(1));
+            List<String> sources = Tables.SILVER_INPUTS.get("silver." + silver.group(1));
             if (sources == null) {
                 throw new UsageException("catalogue " + entry.where() + ": unknown table silver." + silver.group(1));
             }
@@ -185,7 +185,7 @@ public final class CatalogueRunner {
             catalogue.rules().forEach(rule -> inputs.addAll(inputsOf(rule, asOf)));
         }
         if (!entry.isRule()) {
-            inputs.addAll(nl.buurtsignaal.conform.Conform.INPUTS.get(Tables.SILVER_ADDRESS));
+            inputs.addAll(Tables.SILVER_INPUTS.get(Tables.SILVER_ADDRESS));
         }
         return inputs;
     }

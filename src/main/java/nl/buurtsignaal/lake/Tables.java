@@ -1,6 +1,12 @@
 package nl.buurtsignaal.lake;
 
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every table name of the lake (contract sections 4, 6, 7 and 8): the code names a table only
@@ -11,8 +17,21 @@ public final class Tables {
     }
 
     public static final String SIGNAL = "gold.signal";
+    /** gold.signal's columns (contract section 4). */
+    public static final StructType SIGNAL_SCHEMA = new StructType().add("signal_id", DataTypes.StringType)
+            .add("as_of", DataTypes.DateType).add("rule_id", DataTypes.StringType).add("subject_type", DataTypes.StringType)
+            .add("subject_id", DataTypes.StringType).add("address_id", DataTypes.StringType)
+            .add("buurt_code", DataTypes.StringType).add("severity", DataTypes.IntegerType)
+            .add("evidence", DataTypes.StringType);
     public static final String BUURT_INDICATOR = "gold.buurt_indicator";
     public static final String BUURT_SCORE = "gold.buurt_score";
+    /** gold.buurt_score's columns (contract section 4). */
+    public static final StructType BUURT_SCORE_SCHEMA = new StructType().add("as_of", DataTypes.DateType)
+            .add("buurt_code", DataTypes.StringType).add("theme", DataTypes.StringType).add("score", DataTypes.DoubleType)
+            .add("rank", DataTypes.IntegerType).add("flagged", DataTypes.BooleanType)
+            .add("contributions", new ArrayType(new StructType().add("indicator_id", DataTypes.StringType)
+                    .add("contribution", DataTypes.DoubleType), true))
+            .add("method_version", DataTypes.StringType);
     /** A view over gold.buurt_indicator: each value against the previous as_of in the lake. */
     public static final String BUURT_INDICATOR_TREND = "gold.buurt_indicator_trend";
     public static final String SIGNAL_PRIORITY = "gold.signal_priority";
@@ -66,6 +85,28 @@ public final class Tables {
             throw new IllegalArgumentException("not a bronze table: " + bronzeTable);
         }
         return bronzeTable.substring("bronze.".length());
+    }
+
+    /**
+     * Lineage: the bronze tables each silver table is built from (what a new delivery recomputes;
+     * a test checks it against the plans' input files).
+     */
+    public static final Map<String, List<String>> SILVER_INPUTS = silverInputs();
+
+    private static Map<String, List<String>> silverInputs() {
+        Map<String, List<String>> inputs = new LinkedHashMap<>();
+        inputs.put(SILVER_ADDRESS, List.of("bag_address"));
+        inputs.put(SILVER_RESIDENCE, List.of("brp_residence", "bag_address"));
+        inputs.put(SILVER_RESIDENT, List.of("brp_residence", "bag_address"));
+        inputs.put(SILVER_HOUSEHOLD, List.of("brp_residence", "bag_address"));
+        inputs.put(SILVER_ESTABLISHMENT, List.of("hr_establishment", "bag_address"));
+        inputs.put(SILVER_COMPANY, List.of("hr_establishment", "bag_address"));
+        inputs.put(SILVER_OFFICER, List.of("hr_officer"));
+        inputs.put(SILVER_TRANSFER, List.of("brk_transfer", "bag_address"));
+        inputs.put(SILVER_ENFORCEMENT_CASE, List.of("enforcement_case", "bag_address"));
+        inputs.put(SILVER_PROVISION, List.of("care_provision"));
+        inputs.replaceAll((table, sources) -> sources.stream().map(Tables::bronze).toList());
+        return java.util.Collections.unmodifiableMap(inputs);
     }
 
     public static boolean isSilver(String table) {

@@ -88,7 +88,7 @@ public final class ExpectedCare {
         for (Registry.Version v : new Registry(lake).production(ModelSpec.EXPECTED)) {
             List<String> indicators = Json.strings(v.params(), "indicators");
             ModelSpec spec = new ModelSpec(v.name(), ModelSpec.EXPECTED, "", ModelSpec.POISSON_GLM, List.of(), List.of(),
-                    0, 0, Map.of(), indicators, 1, null);
+                    0, 0, Map.of(), indicators, 1, 0, null);
             fit(new ModelData(lake, config, null), spec, asOf, v.version(), false, progress);
         }
     }

@@ -20,10 +20,11 @@ import java.util.Set;
  * count per neighbourhood from its composition (a Poisson GLM).
  *
  * @param grid the cross-validation grid: parameter name to the values tried
+ * @param gateMargin promotable when the 95 % interval of the model's AUC-PR minus the baseline's lies above this
  */
 public record ModelSpec(String name, String kind, String purpose, String algorithm, List<String> features,
                         List<String> labelSources, int testMonths, int folds, Map<String, List<Double>> grid,
-                        List<String> indicators, long seed, Path file) {
+                        List<String> indicators, long seed, double gateMargin, Path file) {
     public static final String PRIORITY = "priority";
     public static final String EXPECTED = "expected";
     public static final String LOGISTIC = "logistic_regression";
@@ -31,7 +32,7 @@ public record ModelSpec(String name, String kind, String purpose, String algorit
     public static final String POISSON_GLM = "poisson_glm";
 
     private static final Set<String> FIELDS = Set.of("name", "kind", "purpose", "algorithm", "features", "label",
-            "split", "cross_validation", "indicators", "seed");
+            "split", "cross_validation", "indicators", "seed", "gate");
     private static final Map<String, Set<String>> GRID_PARAMS = Map.of(
             LOGISTIC, Set.of("regParam", "elasticNetParam", "maxIter"),
             GBT, Set.of("maxDepth", "maxIter", "stepSize", "minInstancesPerNode"));
@@ -96,7 +97,7 @@ public record ModelSpec(String name, String kind, String purpose, String algorit
             if (indicators.isEmpty()) {
                 throw new UsageException(where + ": name the care-stacking indicators to model");
             }
-            return new ModelSpec(name, kind, purpose, algorithm, List.of(), List.of(), 0, 0, Map.of(), indicators, seed, file);
+            return new ModelSpec(name, kind, purpose, algorithm, List.of(), List.of(), 0, 0, Map.of(), indicators, seed, 0, file);
         }
         if (!PRIORITY.equals(kind)) {
             throw new UsageException(where + ": kind must be priority or expected, not '" + kind + "'");
@@ -132,7 +133,12 @@ public record ModelSpec(String name, String kind, String purpose, String algorit
             });
             grid.put(e.getKey(), values);
         });
-        return new ModelSpec(name, kind, purpose, algorithm, features, sources, testMonths, folds, grid, List.of(), seed, file);
+        JsonNode margin = node.path("gate").path("margin");
+        if (!margin.isNumber() || margin.asDouble() < 0 || margin.asDouble() >= 1) {
+            throw new UsageException(where + ": gate.margin is a number from 0 (the model's AUC-PR above the baseline's beyond chance) to below 1");
+        }
+        return new ModelSpec(name, kind, purpose, algorithm, features, sources, testMonths, folds, grid, List.of(), seed,
+                margin.asDouble(), file);
     }
 
     /** The same definition with some grid parameters replaced ({@code regParam=0.1,0.3}), as {@code --grid} gives them. */
@@ -155,7 +161,7 @@ public record ModelSpec(String name, String kind, String purpose, String algorit
             }
             changed.put(param, values);
         }
-        return new ModelSpec(name, kind, purpose, algorithm, features, labelSources, testMonths, folds, changed, indicators, seed, file);
+        return new ModelSpec(name, kind, purpose, algorithm, features, labelSources, testMonths, folds, changed, indicators, seed, gateMargin, file);
     }
 
     private static List<String> texts(JsonNode node) {

@@ -108,14 +108,19 @@ public final class Registry {
             throw new UsageException("four eyes: " + user + " trained " + name + " version " + version
                     + " and may not promote it; someone else must");
         }
-        if (!v.promotable()) {
-            throw new UsageException(name + " version " + version + " does not beat the rules' severity alone (see model list): not promotable");
+        boolean accepted = acceptFlag != null && !acceptFlag.isBlank();
+        if (!v.promotable() && !accepted) {
+            String reason = Json.read(v.metrics()).path("gate").path("reason").asText(
+                    "it does not beat the rules' severity alone (see model list)");
+            throw new UsageException(name + " version " + version + ": " + reason.replace(" (promote --accept-flag REASON to override, recorded)", "")
+                    + "; promote it only with --accept-flag REASON, which is recorded");
         }
         List<String> flagged = Json.strings(v.fairness(), "flagged");
-        if (!flagged.isEmpty() && (acceptFlag == null || acceptFlag.isBlank())) {
+        if (!flagged.isEmpty() && !accepted) {
             throw new UsageException(name + " version " + version + " has fairness flags (" + String.join(", ", flagged)
                     + "): promote it only with --accept-flag REASON, which is recorded");
         }
+        boolean overridden = !flagged.isEmpty() || !v.promotable();
         Column isThis = col("version").equalTo(version);
         Timestamp now = Timestamp.from(Instant.now());
         DeltaTable.forPath(lake.spark(), lake.location(Tables.ML_MODEL)).update(col("name").equalTo(name)
@@ -123,7 +128,7 @@ public final class Registry {
                 Map.of("status", when(isThis, lit(PRODUCTION)).otherwise(lit(RETIRED)),
                         "promoted_by", when(isThis, lit(user)).otherwise(col("promoted_by")),
                         "promoted_at", when(isThis, lit(now)).otherwise(col("promoted_at")),
-                        "accepted_flag", when(isThis, flagged.isEmpty() ? lit(null).cast("string") : lit(acceptFlag))
+                        "accepted_flag", when(isThis, overridden ? lit(acceptFlag) : lit(null).cast("string"))
                                 .otherwise(col("accepted_flag"))));
     }
 

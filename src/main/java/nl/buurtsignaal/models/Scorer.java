@@ -77,6 +77,9 @@ public final class Scorer {
                 .withColumn("p", org.apache.spark.ml.functions.vector_to_array(col("probability"), "float64").getItem(1))
                 .select(columns.stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new))
                 .collectAsList();
+        // the calibrated probability (Platt scaling on held-out cases); a version trained before calibration shows its raw score
+        Calibration calibrator = Calibration.of(Json.read(version.params()).path("calibrator"));
+        double slope = calibrator == null ? 1 : calibrator.a();
         Explainer explainer = Explainer.of(model, version.features());
         List<Row> rows = new ArrayList<>(scored.size());
         for (Row r : scored) {
@@ -84,8 +87,9 @@ public final class Scorer {
             for (int i = 0; i < x.length; i++) {
                 x[i] = r.getDouble(i + 2);
             }
-            rows.add(RowFactory.create(on, r.getString(0), version.name(), version.version(), r.getDouble(1),
-                    explainer.contributions(x)));
+            double p = calibrator == null ? r.getDouble(1) : calibrator.probability(r.getDouble(1));
+            rows.add(RowFactory.create(on, r.getString(0), version.name(), version.version(), p,
+                    explainer.contributions(x, slope)));
         }
         lake.createIfMissing(Tables.SIGNAL_PRIORITY, SCHEMA, java.util.Map.of());
         lake.replaceWhere(Tables.SIGNAL_PRIORITY, "as_of = DATE'" + asOf + "' AND model = '" + version.name() + "'",
@@ -106,14 +110,18 @@ public final class Scorer {
             return new Explainer(features, scaler.mean().toArray(), scaler.std().toArray(), lr.coefficients().toArray());
         }
 
-        List<Row> contributions(double[] x) {
+        /**
+         * Coefficient × standardised value per feature, times the calibration's slope: with the
+         * calibrated intercept (slope × intercept + b) they add up to the calibrated log-odds.
+         */
+        List<Row> contributions(double[] x, double slope) {
             List<Row> out = new ArrayList<>();
             if (coefficients == null) {
                 return out;
             }
             for (int i = 0; i < x.length; i++) {
                 double z = std[i] == 0 ? 0 : (x[i] - mean[i]) / std[i];
-                out.add(RowFactory.create(features.get(i), coefficients[i] * z));
+                out.add(RowFactory.create(features.get(i), slope * coefficients[i] * z));
             }
             out.sort(Comparator.<Row>comparingDouble(r -> -Math.abs(r.getDouble(1))).thenComparing(r -> r.getString(0)));
             return out;

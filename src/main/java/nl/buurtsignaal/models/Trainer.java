@@ -74,12 +74,14 @@ public final class Trainer {
     /** Everything that decides a trained version, stored in ml.model's params. */
     record Definition(String algorithm, List<String> featureIds, Map<String, String> featureSql, List<String> labelSources,
                       int testMonths, int folds, Map<String, List<Double>> grid, long seed, LocalDate snapshot,
-                      int capacity, Settings.Fairness fairness, Settings.Training training) {
+                      int capacity, Settings.Fairness fairness, Settings.Training training, int resamples,
+                      double gateMargin) {
     }
 
     /** What a training produced: the metrics, the fairness rows, the chosen parameters and the model. */
     record Evaluation(Map<String, Object> metrics, List<Fairness.Row> fairness, Map<String, Object> chosen,
-                      Map<String, Object> explanation, PipelineModel model, LocalDate cutoff) {
+                      Map<String, Object> explanation, PipelineModel model, LocalDate cutoff, Calibration calibration,
+                      boolean promotable) {
     }
 
     private Trainer() {
@@ -97,7 +99,7 @@ public final class Trainer {
         features.forEach(f -> sql.put(f.id(), f.sql()));
         Definition definition = new Definition(spec.algorithm(), spec.features(), sql, spec.labelSources(), spec.testMonths(),
                 spec.folds(), spec.grid(), spec.seed(), snapshot, config.settings().models().weeklyCapacity(), config.settings().models().fairness(),
-                config.settings().models().training());
+                config.settings().models().training(), config.settings().models().bootstrapResamples(), spec.gateMargin());
         Evaluation evaluation = evaluate(data, definition, spec.name(), progress);
 
         Registry registry = new Registry(lake);
@@ -120,7 +122,7 @@ public final class Trainer {
         label.put("positive", "an enforcement case closed with " + String.join(", ", ModelData.VIOLATIONS)
                 + "; a signal the hub confirmed or forwarded");
         label.put("negative", "an enforcement case closed with " + ModelData.NO_VIOLATION + "; a signal the hub dismissed");
-        boolean promotable = Boolean.TRUE.equals(evaluation.metrics().get("beats_baseline"));
+        boolean promotable = evaluation.promotable();
         Registry.Version registered = new Registry.Version(spec.name(), version, spec.kind(), spec.algorithm(),
                 Json.write(params), spec.features(), Json.write(label), Json.write(data.versionsRead()),
                 Json.write(evaluation.metrics()), Json.write(fairness), promotable, Registry.CANDIDATE, user,
@@ -155,7 +157,9 @@ public final class Trainer {
         Definition definition = new Definition(def.path("algorithm").asText(), ids, sql, sources, def.path("test_months").asInt(),
                 def.path("folds").asInt(), grid, def.path("seed").asLong(), LocalDate.parse(def.path("snapshot").asText()),
                 def.path("capacity").asInt(), recorded(fair, "z_critical", config.settings().models().fairness()),
-                recordedTraining(def.path("training"), config.settings().models().training()));
+                recordedTraining(def.path("training"), config.settings().models().training()),
+                def.has("resamples") ? def.path("resamples").asInt() : config.settings().models().bootstrapResamples(),
+                def.has("gate_margin") ? def.path("gate_margin").asDouble() : ModelSpec.load(config, version.name()).gateMargin());
         ModelData data = new ModelData(lake, config, pinned);
         return Json.write(evaluate(data, definition, version.name(), progress).metrics());
     }
@@ -241,6 +245,12 @@ public final class Trainer {
         double aucPrBaseline = Ranking.averagePrecision(bySeverity);
         double precisionAtK = Ranking.precisionAtK(byP, k);
         double precisionAtKBaseline = Ranking.precisionAtK(bySeverity, k);
+        Bootstrap.Intervals intervals = Bootstrap.of(byP, bySeverity, k, d.resamples(), d.seed());
+        Gate gate = Gate.decide(intervals.aucPrDifference(), d.gateMargin());
+        // probabilities: the class-weighted score scaled on the held-out cases; the table from cross-fitted scalings
+        Calibration calibrator = Calibration.fit(byP);
+        List<Integer> folds = scored.stream().map(r -> Math.floorMod(r.getString(0).hashCode(), 2)).toList();
+        List<Double> heldOut = Calibration.crossFitted(byP, folds);
 
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("cutoff", cutoff.toString());
@@ -258,14 +268,20 @@ public final class Trainer {
         metrics.put("k", k);
         metrics.put("precision_at_k", precisionAtK);
         metrics.put("precision_at_k_baseline", precisionAtKBaseline);
-        metrics.put("calibration", calibration(scored));
-        boolean beats = aucPr > aucPrBaseline && precisionAtK >= precisionAtKBaseline;
-        metrics.put("beats_baseline", beats);
+        metrics.put("intervals", intervals.json());
+        metrics.put("calibration", calibration(byP, heldOut));
+        metrics.put("calibration_method", "Platt scaling of the class-weighted score on the test cases; the table from "
+                + "two halves, each scaled by the other's fit");
+        metrics.put("beats_baseline", gate.promotable());
+        metrics.put("gate", gate.json());
         metrics.replaceAll((key, value) -> rounded(value));
-        progress.info(String.format(java.util.Locale.ROOT, "  %s: AUC-PR %.3f (rules' severity alone %.3f, base rate %.3f), "
-                        + "precision in the top %d %.2f (baseline %.2f)%s", name, aucPr, aucPrBaseline,
-                (double) metrics.get("base_rate_test"), k, precisionAtK, precisionAtKBaseline,
-                beats ? "" : ": does NOT beat the baseline, so it is not promotable"));
+        progress.info(String.format(java.util.Locale.ROOT, "  %s: AUC-PR %.3f [%.3f, %.3f] (rules' severity alone %.3f [%.3f, %.3f], "
+                        + "base rate %.3f), precision in the top %d %.2f [%.2f, %.2f] (baseline %.2f [%.2f, %.2f])", name,
+                aucPr, intervals.aucPr().lower(), intervals.aucPr().upper(), aucPrBaseline, intervals.aucPrBaseline().lower(),
+                intervals.aucPrBaseline().upper(), (double) metrics.get("base_rate_test"), k, precisionAtK,
+                intervals.precisionAtK().lower(), intervals.precisionAtK().upper(), precisionAtKBaseline,
+                intervals.precisionAtKBaseline().lower(), intervals.precisionAtKBaseline().upper()));
+        progress.info("  " + name + ": " + gate.reason());
 
         java.util.Set<String> selected = new java.util.HashSet<>();
         byModel.subList(0, k).forEach(r -> selected.add(r.getString(0)));
@@ -280,7 +296,8 @@ public final class Trainer {
             examples.add(new Fairness.Example(selected.contains(r.getString(0)), r.getDouble(1) == 1.0, values));
         }
         List<Fairness.Row> fairness = Fairness.audit(examples, ModelData.GROUPS, d.fairness());
-        return new Evaluation(metrics, fairness, chosen(best, d.grid()), explanation(best, d.featureIds()), best, cutoff);
+        return new Evaluation(metrics, fairness, chosen(best, d.grid()), explanation(best, d.featureIds()), best, cutoff,
+                calibrator, gate.promotable());
     }
 
     /**
@@ -329,22 +346,32 @@ public final class Trainer {
         return rows.stream().filter(r -> r.getDouble(1) == 1.0).count();
     }
 
-    /** Ten bins of (nearly) equal size by predicted probability: mean predicted against observed. */
-    private static List<Map<String, Object>> calibration(List<Row> scored) {
-        List<Row> ascending = new ArrayList<>(scored);
-        ascending.sort(Comparator.<Row>comparingDouble(r -> r.getDouble(2)).thenComparing(r -> r.getString(0)));
+    /**
+     * Bins of (nearly) equal size by calibrated probability, at least 30 cases each and at most ten:
+     * the mean probability against the observed rate with its Wilson 95 % interval.
+     */
+    private static List<Map<String, Object>> calibration(List<Ranking.Case> cases, List<Double> probability) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.<Integer>comparingDouble(probability::get).thenComparingInt(i -> i));
+        int n = order.size();
+        int count = Math.max(1, Math.min(10, n / 30));
         List<Map<String, Object>> bins = new ArrayList<>();
-        int n = ascending.size();
-        for (int b = 0; b < 10; b++) {
-            List<Row> bin = ascending.subList(b * n / 10, (b + 1) * n / 10);
+        for (int b = 0; b < count; b++) {
+            List<Integer> bin = order.subList(b * n / count, (b + 1) * n / count);
             if (bin.isEmpty()) {
                 continue;
             }
+            long hits = bin.stream().filter(i -> cases.get(i).positive()).count();
+            double[] wilson = nl.buurtsignaal.dossier.Precision.wilson(hits, bin.size());
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("decile", b + 1);
+            m.put("bin", b + 1);
             m.put("n", bin.size());
-            m.put("mean_predicted", bin.stream().mapToDouble(r -> r.getDouble(2)).average().orElse(0));
-            m.put("observed", positivesIn(bin) / (double) bin.size());
+            m.put("mean_predicted", bin.stream().mapToDouble(probability::get).average().orElse(0));
+            m.put("observed", hits / (double) bin.size());
+            m.put("observed_interval", List.of(wilson[0], wilson[1]));
             bins.add(m);
         }
         return bins;
@@ -453,10 +480,14 @@ public final class Trainer {
         training.put("logistic_max_iter", d.training().logisticMaxIter());
         training.put("gbt_max_iter", d.training().gbtMaxIter());
         def.put("training", training);
+        def.put("resamples", d.resamples());
+        def.put("gate_margin", d.gateMargin());
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("chosen", e.chosen());
         params.put("explanation", e.explanation());
         params.put("definition", def);
+        // the probability gold.signal_priority shows: the model's class-weighted score scaled on held-out cases
+        params.put("calibrator", e.calibration().json());
         return params;
     }
 

@@ -110,16 +110,16 @@ public final class Pipeline {
         step(Stage.CHECK, "check the catalogue's SQL (" + catalogue.entries().size() + " entries)");
         runner.validate(asOf, silverPlan);
 
-        Map<String, Collection<String>> inputs = new LinkedHashMap<>(Conform.INPUTS);
+        Map<String, Collection<String>> inputs = new LinkedHashMap<>(Tables.SILVER_INPUTS);
         catalogue.entries().forEach(entry -> inputs.put(entry.id(), runner.inputsOf(entry, asOf)));
         inputs.put(Tables.SUBJECT_LINK, SubjectLinks.INPUTS);
         // the control sample avoids every signal of as_of: it is as stale as any rule
-        java.util.SortedSet<String> controlInputs = new java.util.TreeSet<>(Conform.INPUTS.get(Tables.SILVER_ADDRESS));
+        java.util.SortedSet<String> controlInputs = new java.util.TreeSet<>(Tables.SILVER_INPUTS.get(Tables.SILVER_ADDRESS));
         catalogue.rules().forEach(rule -> controlInputs.addAll(inputs.get(rule.id())));
         inputs.put(Tables.CONTROL_SAMPLE, controlInputs);
         Incremental state = Incremental.load(lake, asOf, Method.fingerprint(methodVersion, config), full,
                 Conform.SOURCES.stream().map(Tables::bronze).toList())
-                .fingerprint(Conform.INPUTS.keySet(), Method.silverFingerprint(config))
+                .fingerprint(Tables.SILVER_INPUTS.keySet(), Method.silverFingerprint(config))
                 .fingerprint(List.of(Tables.SUBJECT_LINK), Method.linksFingerprint(config))
                 .fingerprint(List.of(Tables.CONTROL_SAMPLE), Method.controlFingerprint(methodVersion, config));
         Map<String, Dataset<Row>> staleSilver = new LinkedHashMap<>(silverPlan);
@@ -133,7 +133,7 @@ public final class Pipeline {
                 + " tables" + (staleSilver.size() < silverPlan.size() ? "; the others' bronze inputs are unchanged since their last run" : "") + ")");
         // Only the bronze inputs of the stale silver tables are held, and only while silver is built.
         try (HeldTables bronze = new HeldTables(lake.spark(), held.enabled())) {
-            staleSilver.keySet().stream().flatMap(table -> Conform.INPUTS.get(table).stream()).distinct()
+            staleSilver.keySet().stream().flatMap(table -> Tables.SILVER_INPUTS.get(table).stream()).distinct()
                     .forEach(table -> bronze.hold("mem_" + table.replace('.', '_'), plan.bronze().get(Tables.sourceOf(table))));
             // A silver table new to the lake holds only what this run writes: the catalogue can read it as written.
             staleSilver.replaceAll((table, rows) -> lake.exists(table) ? rows : runner.asWritten(table, rows));

@@ -79,14 +79,21 @@ public final class ModelCards {
                 .append(spec.grid().toString().replace("=", ": ")).append(", chosen by area under the\n  precision-recall curve; seed ")
                 .append(spec.seed()).append(".\n");
         md.append("- Baseline: the rules' severity alone on the cutoff date (every rule run on the silver tables of that date).\n"
-                + "  A version that does not beat it (AUC-PR higher, precision in the top k at least as high) is not promotable.\n");
+                + "  Every figure has a 95 % interval from ").append(config.settings().models().bootstrapResamples())
+                .append(" paired bootstrap resamples of the test cases (seeded by the model's seed).\n"
+                + "  Promotable only when the interval of AUC-PR minus the baseline's lies above `gate.margin` = ")
+                .append(number(spec.gateMargin())).append(" (conf/models/").append(spec.name())
+                .append(".yaml):\n  better beyond the test set's chance; `promote --accept-flag REASON` overrides, and the reason is recorded.\n");
+        md.append("- Probability: the class-weighted score the learner gives is not a probability; Platt scaling fitted on the\n"
+                + "  held-out test cases turns it into one (`gold.signal_priority.probability`). The calibration table of each version\n"
+                + "  comes from two halves of the test cases, each scaled by the fit on the other half.\n");
         md.append("- k: the hub's weekly capacity, `models.weekly_capacity` = ")
                 .append(config.settings().models().weeklyCapacity()).append(".\n");
         md.append("- Explanation: ").append(spec.algorithm().equals(ModelSpec.GBT)
                 ? "MLlib's trees give no per-signal contributions: `gold.signal_priority.contributions` is empty for\n"
                 + "  this model, and each version below lists the trees' global feature importances instead.\n"
                 : "every probability in `gold.signal_priority` comes with its contributions, coefficient × standardised\n"
-                + "  value per feature; with the intercept they add up to the log-odds.\n");
+                + "  value per feature times the calibration's slope; with the calibrated intercept they add up to the log-odds.\n");
         md.append("\n## Label, and what it means for the figures\n\n");
         md.append("Positive: an enforcement case closed with a violation (warning, penalty, closure, refusal) at the address, or a\n"
                 + "signal the hub confirmed or forwarded. Negative: a case closed with `no_violation`, or a signal the hub dismissed.\n"
@@ -129,8 +136,8 @@ public final class ModelCards {
                 + "  correction delivered later rewrites the past it describes.\n");
         md.append("- Signals without an address (a person not registered anywhere) are not ranked.\n");
         md.append("- Small test sets give wide margins: read the calibration and the group sizes before trusting a difference.\n");
-        md.append("- The class weights balance the classes in training, so the probabilities are higher than the share of\n"
-                + "  violations: they order the queue, they are not frequencies (the calibration deciles show by how much).\n\n");
+        md.append("- A probability is calibrated on the test period's cases: where the share of violations changes later, read the\n"
+                + "  next version's calibration table before trusting the number itself; the order of the queue does not depend on it.\n\n");
     }
 
     private static void expected(StringBuilder md, ModelSpec spec) {
@@ -150,14 +157,26 @@ public final class ModelCards {
         JsonNode metrics = read(v.metrics());
         md.append("### Version ").append(v.version()).append(" (").append(v.status()).append(")\n\n");
         md.append("Trained by ").append(v.trainedBy()).append(" at ").append(v.trainedAt()).append(v.promotedBy() == null ? ""
-                : "; promoted by " + v.promotedBy()).append(v.acceptedFlag() == null ? "" : " accepting the fairness flags: "
+                : "; promoted by " + v.promotedBy()).append(v.acceptedFlag() == null ? "" : " accepting: "
                 + v.acceptedFlag()).append(". Tables read (Delta versions): `").append(v.trainedOn()).append("`.\n\n");
         if (spec.isPriority()) {
-            md.append(String.format(Locale.ROOT, "| figure | model | rules' severity alone |\n| --- | --- | --- |\n"
-                            + "| AUC-PR (average precision, tied scores one step) | %.3f | %.3f |\n"
-                            + "| precision in the top %d (expected over the orders of tied cases) | %.3f | %.3f |\n\n",
-                    metrics.path("auc_pr").asDouble(), metrics.path("auc_pr_baseline").asDouble(), metrics.path("k").asInt(),
-                    metrics.path("precision_at_k").asDouble(), metrics.path("precision_at_k_baseline").asDouble()));
+            JsonNode ci = metrics.path("intervals");
+            md.append("| figure | model | rules' severity alone | difference |\n| --- | --- | --- | --- |\n");
+            md.append("| AUC-PR (average precision, tied scores one step) | ")
+                    .append(figure(metrics.path("auc_pr"), ci.path("auc_pr"), false)).append(" | ")
+                    .append(figure(metrics.path("auc_pr_baseline"), ci.path("auc_pr_baseline"), false)).append(" | ")
+                    .append(difference(metrics.path("auc_pr"), metrics.path("auc_pr_baseline"), ci.path("auc_pr_difference")))
+                    .append(" |\n");
+            md.append("| precision in the top ").append(metrics.path("k").asInt()).append(" (expected over the orders of tied cases) | ")
+                    .append(figure(metrics.path("precision_at_k"), ci.path("precision_at_k"), false)).append(" | ")
+                    .append(figure(metrics.path("precision_at_k_baseline"), ci.path("precision_at_k_baseline"), false)).append(" | ")
+                    .append(difference(metrics.path("precision_at_k"), metrics.path("precision_at_k_baseline"),
+                            ci.path("precision_at_k_difference"))).append(" |\n\n");
+            if (ci.isObject()) {
+                md.append("95 % intervals in brackets: ").append(ci.path("counted").asInt()).append(" of ")
+                        .append(ci.path("resamples").asInt()).append(" paired bootstrap resamples (seed ").append(ci.path("seed").asLong())
+                        .append(") held a positive case. Gate: ").append(metrics.path("gate").path("reason").asText()).append(".\n\n");
+            }
             md.append(String.format(Locale.ROOT, "%d training cases (%d positive), %d test cases (base rate %.3f), cutoff %s; promotable: %s.\n\n",
                     metrics.path("n_train").asInt(), metrics.path("positives_train").asInt(), metrics.path("n_test").asInt(),
                     metrics.path("base_rate_test").asDouble(), metrics.path("cutoff").asText(), v.promotable() ? "yes" : "no"));
@@ -171,10 +190,25 @@ public final class ModelCards {
             if (!from.isEmpty()) {
                 md.append("Labels learned from: ").append(String.join(", ", from)).append(".\n\n");
             }
-            md.append("Calibration (deciles of predicted probability): ");
-            for (JsonNode bin : metrics.path("calibration")) {
-                md.append(String.format(Locale.ROOT, "%d: %.2f→%.2f; ", bin.path("decile").asInt(),
-                        bin.path("mean_predicted").asDouble(), bin.path("observed").asDouble()));
+            if (metrics.path("calibration").path(0).has("observed_interval")) {
+                md.append("Calibration (bins of equal size by calibrated probability, held-out halves):\n\n"
+                        + "| bin | cases | mean probability | observed share [95 % interval] |\n| --- | --- | --- | --- |\n");
+                for (JsonNode bin : metrics.path("calibration")) {
+                    JsonNode band = bin.path("observed_interval");
+                    md.append(String.format(Locale.ROOT, "| %d | %d | %.3f | %.3f [%.3f, %.3f] |%n", bin.path("bin").asInt(),
+                            bin.path("n").asInt(), bin.path("mean_predicted").asDouble(), bin.path("observed").asDouble(),
+                            band.path(0).asDouble(), band.path(1).asDouble()));
+                }
+                JsonNode calibrator = read(v.params()).path("calibrator");
+                double b = calibrator.path("b").asDouble();
+                md.append(String.format(Locale.ROOT, "%nProbability = 1 / (1 + exp(−(%.4f · logit(score) %s %.4f))), fitted on %d test cases.",
+                        calibrator.path("a").asDouble(), b < 0 ? "−" : "+", Math.abs(b), calibrator.path("fitted_on").asLong()));
+            } else {
+                md.append("Calibration (deciles of the class-weighted score, before calibration was introduced): ");
+                for (JsonNode bin : metrics.path("calibration")) {
+                    md.append(String.format(Locale.ROOT, "%d: %.2f→%.2f; ", bin.path("decile").asInt(),
+                            bin.path("mean_predicted").asDouble(), bin.path("observed").asDouble()));
+                }
             }
             md.append("\n\nParameters chosen: `").append(read(v.params()).path("chosen")).append("`; explanation: `")
                     .append(read(v.params()).path("explanation")).append("`.\n\n");
@@ -289,6 +323,18 @@ public final class ModelCards {
 
     private static String oneLine(String text) {
         return text.replaceAll("\\s+", " ").strip();
+    }
+
+    private static String figure(JsonNode value, JsonNode interval, boolean signed) {
+        String format = signed ? "%+.3f" : "%.3f";
+        String text = String.format(Locale.ROOT, format, value.asDouble());
+        return interval.isArray() && interval.size() == 2
+                ? text + String.format(Locale.ROOT, " [" + format + ", " + format + "]", interval.get(0).asDouble(), interval.get(1).asDouble())
+                : text;
+    }
+
+    private static String difference(JsonNode model, JsonNode baseline, JsonNode interval) {
+        return figure(com.fasterxml.jackson.databind.node.DoubleNode.valueOf(model.asDouble() - baseline.asDouble()), interval, true);
     }
 
     private static String number(double value) {

@@ -152,16 +152,16 @@ class HubDossierIT extends SparkTestBase {
         Set<String> signalled = new HashSet<>();
         signals.select("address_id").union(signals.filter("subject_type = 'address'").select("subject_id")).collectAsList()
                 .forEach(r -> signalled.add(r.getString(0)));
-        Set<String> drawn = rows(sample.select("address_id"));
+        List<String> drawn = rows(sample.select("address_id"));
         assertTrue(drawn.stream().noneMatch(signalled::contains), "a control address has no signal on as_of");
         java.util.function.Function<String, Dataset<Row>> silver = lake::read;
         assertEquals(drawn, rows(ControlSample.of(lake, silver, defaults, AS_OF).select("address_id")), "the same seed draws the same addresses");
-        Set<String> other = rows(ControlSample.of(lake, silver, config("hub.control_sample_seed=7"), AS_OF).select("address_id"));
+        List<String> other = rows(ControlSample.of(lake, silver, config("hub.control_sample_seed=7"), AS_OF).select("address_id"));
         assertNotEquals(drawn, other, "another seed, another sample");
-        Set<String> smaller = rows(ControlSample.of(lake, silver, config("hub.control_sample_per_gemeente=2"), AS_OF).select("address_id"));
+        List<String> smaller = rows(ControlSample.of(lake, silver, config("hub.control_sample_per_gemeente=2"), AS_OF).select("address_id"));
         assertTrue(drawn.containsAll(smaller) && smaller.size() == 2 * perGemeente.size(), "a smaller sample is part of the larger");
         assertEquals(0, ControlSample.of(lake, silver, config("hub.control_sample_per_gemeente=0"), AS_OF).count(), "0 turns it off");
-        assertEquals(Set.of(String.valueOf(ControlSample.seed(defaults))), rows(sample.select("seed")));
+        assertEquals(Set.of(String.valueOf(ControlSample.seed(defaults))), Set.copyOf(rows(sample.select("seed"))));
     }
 
     @Test

@@ -41,7 +41,7 @@ public final class HubFixture {
                                 + "\"persons\":[{\"person_id\":\"" + "ab".repeat(32) + "\",\"resident_since\":\"2024-01-01\"}]}"));
             }
         }
-        lake.overwrite(Tables.SIGNAL, lake.spark().createDataFrame(rows, nl.buurtsignaal.bench.HubBench.SIGNAL).coalesce(1));
+        lake.overwrite(Tables.SIGNAL, lake.spark().createDataFrame(rows, Tables.SIGNAL_SCHEMA).coalesce(1));
         List<Row> scores = new ArrayList<>();
         for (String asOf : asOfs) {
             int rank = 1;
@@ -53,7 +53,7 @@ public final class HubFixture {
                 rank++;
             }
         }
-        lake.overwrite(Tables.BUURT_SCORE, lake.spark().createDataFrame(scores, nl.buurtsignaal.bench.HubBench.SCORE).coalesce(1));
+        lake.overwrite(Tables.BUURT_SCORE, lake.spark().createDataFrame(scores, Tables.BUURT_SCORE_SCHEMA).coalesce(1));
         lake.overwrite(Tables.SILVER_BUURT, Conform.referenceBuurten(lake.spark(), config));
     }
 
