@@ -11,6 +11,8 @@ import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.conform.Conform;
 import nl.buurtsignaal.ingest.Ingest;
 import nl.buurtsignaal.lake.Lake;
+import nl.buurtsignaal.lake.RunAudit;
+import nl.buurtsignaal.lake.RunEnvelope;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -104,16 +106,16 @@ public final class Bench {
         Map<String, Long> rows = new HashMap<>();
 
         meter.start("ingest");
-        List<Ingest.Outcome> outcomes = new Pipeline(lake, config, Progress.stderr(label + " ingest"))
-                .ingest(landing, keyFile, "bench-" + persons);
+        List<Ingest.Outcome> outcomes = enveloped(lake, config, "bench ingest", audit ->
+                new Pipeline(lake, config, Progress.stderr(label + " ingest")).ingest(landing, keyFile, audit.runId()));
         meter.stop();
         if (outcomes.stream().anyMatch(o -> !o.accepted())) {
             throw new IllegalStateException("a bench delivery was rejected: " + outcomes);
         }
         rows.put("ingest", outcomes.stream().mapToLong(Ingest.Outcome::rowsRead).sum());
 
-        Pipeline.RunResult run = new Pipeline(lake, config, Progress.stderr(label + " run"))
-                .onStage(stage -> meter.start(stage.label())).run(asOf, true, "bench");
+        Pipeline.RunResult run = enveloped(lake, config, "bench run", audit -> new Pipeline(lake, config,
+                Progress.stderr(label + " run")).onStage(stage -> meter.start(stage.label())).run(asOf, true, audit.runId()));
         meter.stop();
 
         List<StageMeter.Measured> engineStages = List.copyOf(meter.measured());
@@ -190,15 +192,21 @@ public final class Bench {
             throw new IllegalStateException("cannot write the bench's care update: " + e.getMessage(), e);
         }
         long started = System.nanoTime();
-        List<Ingest.Outcome> outcomes = new Pipeline(lake, config, Progress.stderr(label + " care update"))
-                .ingest(updateZone, keyFile, "bench-care-update");
+        List<Ingest.Outcome> outcomes = enveloped(lake, config, "bench care update", audit ->
+                new Pipeline(lake, config, Progress.stderr(label + " care update")).ingest(updateZone, keyFile, audit.runId()));
         double ingestSeconds = (System.nanoTime() - started) / 1e9;
         if (outcomes.size() != 1 || !outcomes.get(0).accepted()) {
             throw new IllegalStateException("the bench's care update was not accepted: " + outcomes);
         }
         started = System.nanoTime();
-        Pipeline.RunResult run = new Pipeline(lake, config, Progress.stderr(label + " incremental run")).run(asOf, false, "bench-update");
+        Pipeline.RunResult run = enveloped(lake, config, "bench incremental run", audit ->
+                new Pipeline(lake, config, Progress.stderr(label + " incremental run")).run(asOf, false, audit.runId()));
         return new Update(ingestSeconds, (System.nanoTime() - started) / 1e9, fullRunSeconds, run.recomputed());
+    }
+
+    /** The bench's stages run in the engine's own envelope: the writer lock and a row in audit.run, as on the command line. */
+    private static <T> T enveloped(Lake lake, EngineConfig config, String command, java.util.function.Function<RunAudit, T> work) {
+        return RunEnvelope.call(lake, command, List.of(), config.hash(), m -> System.err.println("bench: " + m), work);
     }
 
     /** {@code rowsRead}, {@code bronzeRows}: delivered rows DuckDB read and the bronze rows it kept (0 when it read the lake's bronze). */

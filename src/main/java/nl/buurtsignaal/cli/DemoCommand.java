@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.ingest.Ingest;
+import nl.buurtsignaal.lake.AsOf;
 import nl.buurtsignaal.lake.Lake;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
@@ -25,6 +26,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -119,8 +121,8 @@ final class DemoCommand implements Callable<Integer> {
                     "SELECT s.rank, s.buurt_code, coalesce(b.buurt_name, '?') AS buurt_name, coalesce(b.gemeente_name, '?') AS gemeente, "
                             + "s.score, s.flagged, s.contributions[0].indicator_id AS top_indicator "
                             + "FROM gold.buurt_score s LEFT JOIN silver.buurt b ON b.buurt_code = s.buurt_code "
-                            + "WHERE s.as_of = DATE'" + asOf + "' AND s.theme = '" + theme + "' AND s.rank <= 5 ORDER BY s.rank")
-                    .collectAsList();
+                            + "WHERE s.as_of = :as_of AND s.theme = :theme AND s.rank <= 5 ORDER BY s.rank",
+                    Map.of(AsOf.PARAMETER, java.sql.Date.valueOf(asOf), "theme", theme)).collectAsList();
             for (Row r : top) {
                 out.printf(Locale.ROOT, "  %d. %s %-28s %-10s score %6.2f%s  (mostly %s)%n", r.getInt(0), r.getString(1),
                         r.getString(2), r.getString(3), r.getDouble(4), r.getBoolean(5) ? " FLAGGED" : "", r.getString(6));
@@ -128,8 +130,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.println();
         out.println("Signals per rule (each one waits for a human decision in the hub):");
-        for (Row r : lake.spark().sql("SELECT rule_id, count(*) FROM gold.signal WHERE as_of = DATE'" + asOf
-                + "' GROUP BY rule_id ORDER BY rule_id").collectAsList()) {
+        for (Row r : lake.spark().sql("SELECT rule_id, count(*) FROM gold.signal WHERE as_of = :as_of GROUP BY rule_id ORDER BY rule_id",
+                AsOf.of(asOf).args()).collectAsList()) {
             out.printf(Locale.ROOT, "  %-26s %d%n", r.getString(0), r.getLong(1));
         }
         out.println();

@@ -6,7 +6,7 @@ import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.ingest.DeliveryRejected;
 import nl.buurtsignaal.lake.Lake;
 import nl.buurtsignaal.lake.RunAudit;
-import nl.buurtsignaal.lake.WriterLock;
+import nl.buurtsignaal.lake.RunEnvelope;
 import nl.buurtsignaal.lake.SparkSessions;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -16,13 +16,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.ToIntFunction;
 
 /** {@code bin/buurtsignaal}: the engine's command line (contract section 6). */
@@ -32,10 +28,10 @@ import java.util.function.ToIntFunction;
                 DemoCommand.class, BenchCommand.class, PublishCommand.class, EraseCommand.class, RetentionCommand.class, DocsCommand.class,
                 HubCommand.class, HubUserCommand.class, HubBenchCommand.class, ModelCommand.class, ModelBenchCommand.class, ReportCommand.class, ServeCommand.class, WarmUpCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
-    public static final int OK = 0;
+    public static final int OK = RunEnvelope.OK;
     public static final int FAILURE = 1;
     public static final int USAGE = 2;
-    public static final int REJECTED = 3;
+    public static final int REJECTED = RunEnvelope.REJECTED;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -159,26 +155,7 @@ public final class Main implements Callable<Integer> {
          * under the lake's writer lock. The audit row is written also when the work fails.
          */
         int audited(Lake lake, EngineConfig config, String command, boolean writes, ToIntFunction<RunAudit> work) {
-            try (WriterLock lock = writes ? lake.lockForWriting(m -> System.err.println("buurtsignaal: " + m)) : null) {
-                RunAudit audit = new RunAudit(lake, newRunId(), command, arguments, config.hash());
-                int code;
-                try {
-                    code = work.applyAsInt(audit);
-                } catch (RuntimeException e) {
-                    finishQuietly(audit, "failed: " + e.getClass().getSimpleName());
-                    throw e;
-                }
-                audit.finish(code == OK ? "succeeded" : code == REJECTED ? "succeeded, deliveries rejected" : "exit " + code);
-                return code;
-            }
-        }
-
-        private static void finishQuietly(RunAudit audit, String status) {
-            try {
-                audit.finish(status);
-            } catch (RuntimeException e) {
-                System.err.println("buurtsignaal: audit.run could not be written: " + e.getClass().getSimpleName());
-            }
+            return RunEnvelope.run(lake, command, arguments, config.hash(), writes, m -> System.err.println("buurtsignaal: " + m), work);
         }
 
         /** The lake of a command that reads one: a missing lake is a usage error, before Spark starts. */
@@ -204,11 +181,6 @@ public final class Main implements Callable<Integer> {
      */
     static boolean isLocalPath(String location) {
         return !Lake.isUri(location) && System.getProperty("spark.master") == null;
-    }
-
-    public static String newRunId() {
-        return "run-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now())
-                + "-" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
     }
 
     static final class Version implements CommandLine.IVersionProvider {

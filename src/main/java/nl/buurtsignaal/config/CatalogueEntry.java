@@ -42,6 +42,46 @@ public record CatalogueEntry(
         return bind(sql, asOf);
     }
 
+    /**
+     * The SQL for Spark's parameterised {@code spark.sql(text, args)}: every {@code ${name}} of a
+     * single value (as_of, a number, a text, true or false) becomes the named marker {@code :name},
+     * bound by {@link #args}; a list parameter (for {@code IN ${list}}) is written in as a quoted
+     * SQL list, since a marker stands for one value.
+     */
+    public String parameterisedSql() {
+        Matcher matcher = PLACEHOLDER.matcher(sql);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String name = matcher.group(1);
+            String replacement;
+            if ("as_of".equals(name) || (parameters.containsKey(name) && !(parameters.get(name) instanceof List<?>))) {
+                replacement = ":" + name;
+            } else if (parameters.containsKey(name)) {
+                replacement = literal(parameters.get(name));
+            } else {
+                throw new IllegalStateException(file + ": parameter ${" + name + "} is not declared");
+            }
+            matcher.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        matcher.appendTail(out);
+        return out.toString();
+    }
+
+    /** The values of {@link #parameterisedSql}'s markers: as_of and every single-valued parameter the SQL names. */
+    public java.util.Map<String, Object> args(LocalDate asOf) {
+        java.util.Map<String, Object> args = new java.util.LinkedHashMap<>();
+        Matcher matcher = PLACEHOLDER.matcher(sql);
+        while (matcher.find()) {
+            String name = matcher.group(1);
+            if ("as_of".equals(name)) {
+                args.put(name, java.sql.Date.valueOf(asOf));
+            } else if (parameters.containsKey(name) && !(parameters.get(name) instanceof List<?>)) {
+                args.put(name, parameters.get(name));
+            }
+        }
+        return args;
+    }
+
     /** Any SQL text with this entry's parameters and as_of in place of its placeholders. */
     public String bind(String text, LocalDate asOf) {
         Matcher matcher = PLACEHOLDER.matcher(text);

@@ -3,6 +3,7 @@ package nl.buurtsignaal.indicators;
 import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.config.Catalogue;
 import nl.buurtsignaal.config.CatalogueEntry;
+import nl.buurtsignaal.lake.AsOf;
 import nl.buurtsignaal.lake.HeldTables;
 import nl.buurtsignaal.lake.Lake;
 import nl.buurtsignaal.lake.Tables;
@@ -52,11 +53,11 @@ public final class CatalogueRunner {
     }
 
     /**
-     * An entry's SQL for as_of. Held in memory, {@code silver.x} reads the view {@code mem_silver_x}:
+     * An entry's SQL with its parameter markers (bound by {@link CatalogueEntry#args}). Held in memory, {@code silver.x} reads the view {@code mem_silver_x}:
      * the whole table (every as_of), held as written by this run or read from the lake once.
      */
-    private String sqlOf(CatalogueEntry entry, LocalDate asOf) {
-        String sql = entry.boundSql(asOf);
+    private String sqlOf(CatalogueEntry entry) {
+        String sql = entry.parameterisedSql();
         if (!held.enabled()) {
             return sql;
         }
@@ -117,7 +118,7 @@ public final class CatalogueRunner {
         for (CatalogueEntry entry : catalogue.entries()) {
             Dataset<Row> result;
             try {
-                result = lake.spark().sql(SILVER_NAME.matcher(entry.boundSql(asOf)).replaceAll("v_silver_$1"));
+                result = lake.spark().sql(SILVER_NAME.matcher(entry.parameterisedSql()).replaceAll("v_silver_$1"), entry.args(asOf));
                 result.schema();
             } catch (Exception e) { // Spark's AnalysisException is a checked exception thrown from Scala
                 throw new UsageException("catalogue " + entry.where() + ": " + firstLine(e.getMessage()).replace("v_silver_", "silver."));
@@ -141,7 +142,7 @@ public final class CatalogueRunner {
         silverPlan.forEach((table, rows) -> rows.createOrReplaceTempView(planView(table)));
         List<Dataset<Row>> parts = new ArrayList<>();
         for (CatalogueEntry rule : catalogue.rules()) {
-            Dataset<Row> found = lake.spark().sql(SILVER_NAME.matcher(rule.boundSql(asOf)).replaceAll("v_silver_$1"));
+            Dataset<Row> found = lake.spark().sql(SILVER_NAME.matcher(rule.parameterisedSql()).replaceAll("v_silver_$1"), rule.args(asOf));
             Column severity = List.of(found.columns()).contains("severity") ? col("severity") : lit(2);
             parts.add(found.select(lit(rule.id()).as("rule_id"), lit(rule.subjectType()).as("subject_type"),
                     col("subject_id").cast(DataTypes.StringType).as("subject_id"),
@@ -200,7 +201,7 @@ public final class CatalogueRunner {
         }
         List<Dataset<Row>> parts = new ArrayList<>();
         for (CatalogueEntry rule : rules) {
-            Dataset<Row> hits = lake.spark().sql(sqlOf(rule, asOf));
+            Dataset<Row> hits = lake.spark().sql(sqlOf(rule), rule.args(asOf));
             Column severity = List.of(hits.columns()).contains("severity") ? col("severity") : lit(2);
             parts.add(hits.select(
                     lit(rule.id()).as("rule_id"),
@@ -221,7 +222,7 @@ public final class CatalogueRunner {
         if (rules.size() == catalogue.rules().size()) {
             lake.replaceAsOf(SIGNAL, asOf, signals.repartition(1));
         } else {
-            lake.replaceWhere(SIGNAL, "as_of = DATE'" + asOf + "' AND rule_id IN (" + quotedIds(rules) + ")", signals.repartition(1));
+            lake.replaceWhere(SIGNAL, AsOf.of(asOf).predicate("rule_id IN (" + quotedIds(rules) + ")"), signals.repartition(1));
         }
         return registerCurrentSignals(asOf, false).count();
     }
@@ -261,7 +262,7 @@ public final class CatalogueRunner {
     public Dataset<Row> indicatorCounts(LocalDate asOf, List<CatalogueEntry> indicators) {
         List<Dataset<Row>> parts = new ArrayList<>();
         for (CatalogueEntry indicator : indicators) {
-            Dataset<Row> counts = lake.spark().sql(sqlOf(indicator, asOf));
+            Dataset<Row> counts = lake.spark().sql(sqlOf(indicator), indicator.args(asOf));
             parts.add(counts.select(
                     lit(indicator.id()).as("indicator_id"),
                     lit(indicator.theme()).as("theme"),

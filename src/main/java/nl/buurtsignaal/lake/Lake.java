@@ -137,7 +137,7 @@ public final class Lake {
 
     /** Rows whose {@code as_of} is the given reference date. */
     public static org.apache.spark.sql.Column isAsOf(LocalDate asOf) {
-        return org.apache.spark.sql.functions.col("as_of").equalTo(org.apache.spark.sql.functions.lit(java.sql.Date.valueOf(asOf)));
+        return AsOf.of(asOf).rows();
     }
 
     /** Replaces the table's content in one commit (a {@code full} delivery, a snapshot). */
@@ -156,7 +156,7 @@ public final class Lake {
 
     /** Replaces one reference date's rows: re-running a stage for the same as_of never duplicates. */
     public void replaceAsOf(String table, LocalDate asOf, Dataset<Row> rows) {
-        replaceWhere(table, "as_of = DATE'" + asOf + "'", rows);
+        replaceWhere(table, AsOf.of(asOf).predicate(null), rows);
     }
 
     /**

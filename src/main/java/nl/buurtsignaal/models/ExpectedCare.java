@@ -3,6 +3,7 @@ package nl.buurtsignaal.models;
 import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.lake.AsOf;
 import nl.buurtsignaal.lake.Lake;
 import nl.buurtsignaal.lake.Tables;
 import org.apache.spark.ml.Pipeline;
@@ -161,7 +162,7 @@ public final class ExpectedCare {
         }
         composition.unpersist();
         lake.createIfMissing(Tables.BUURT_EXPECTED, SCHEMA, Map.of());
-        lake.replaceWhere(Tables.BUURT_EXPECTED, "as_of = DATE'" + asOf + "' AND model = '" + spec.name() + "'",
+        lake.replaceWhere(Tables.BUURT_EXPECTED, AsOf.of(asOf).predicate("model = '" + spec.name() + "'"),
                 lake.spark().createDataFrame(out, SCHEMA).coalesce(1));
         return metrics;
     }

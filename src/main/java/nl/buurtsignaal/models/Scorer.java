@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.lake.AsOf;
 import nl.buurtsignaal.lake.Lake;
 import nl.buurtsignaal.lake.Tables;
 import org.apache.spark.ml.PipelineModel;
@@ -92,7 +93,7 @@ public final class Scorer {
                     explainer.contributions(x, slope)));
         }
         lake.createIfMissing(Tables.SIGNAL_PRIORITY, SCHEMA, java.util.Map.of());
-        lake.replaceWhere(Tables.SIGNAL_PRIORITY, "as_of = DATE'" + asOf + "' AND model = '" + version.name() + "'",
+        lake.replaceWhere(Tables.SIGNAL_PRIORITY, AsOf.of(asOf).predicate("model = '" + version.name() + "'"),
                 lake.spark().createDataFrame(rows, SCHEMA).coalesce(1));
         progress.info("  " + version.name() + " v" + version.version() + ": " + rows.size() + " signals of " + asOf + " scored");
         return rows.size();

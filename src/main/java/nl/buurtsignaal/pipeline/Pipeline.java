@@ -11,6 +11,7 @@ import nl.buurtsignaal.dossier.SubjectLinks;
 import nl.buurtsignaal.indicators.CatalogueRunner;
 import nl.buurtsignaal.ingest.Ingest;
 import nl.buurtsignaal.ingest.KeyFile;
+import nl.buurtsignaal.lake.AsOf;
 import nl.buurtsignaal.lake.HeldTables;
 import nl.buurtsignaal.lake.Incremental;
 import nl.buurtsignaal.lake.Lake;
@@ -87,7 +88,7 @@ public final class Pipeline {
     public RunResult run(LocalDate asOf, boolean full, String runId) {
         Catalogue catalogue = Catalogue.load(config);
         String methodVersion = Method.version(catalogue, config);
-        progress.stages(6);
+        progress.stages(Stage.values().length - 1);
         lake.registerAll();
         boolean small = SparkSessions.fitToInput(lake.spark(), config, lake.bytes("bronze"));
         boolean hold = HeldTables.wanted(config, small);
@@ -160,8 +161,10 @@ public final class Pipeline {
                 .filter(col("flagged")).count();
         dossier(asOf, runner, state, inputs);
         state.record(inputs, runId);
-        if (lake.exists(Tables.ML_MODEL)) {
-            // Models rank what the rules raised: every production model scores this run's signals.
+        // Models rank what the rules raised: every production model scores this run's signals.
+        boolean models = lake.exists(Tables.ML_MODEL);
+        step(Stage.MODELS, "models -> gold.signal_priority, gold.buurt_expected" + (models ? "" : " (no model registered)"));
+        if (models) {
             long priorities = Scorer.scoreProduction(lake, config, asOf, progress);
             ExpectedCare.refreshProduction(lake, config, asOf, progress);
             progress.info("  " + priorities + " signal priorities from the production models");
@@ -211,8 +214,8 @@ public final class Pipeline {
         if (all) {
             lake.replaceAsOf(Tables.BUURT_INDICATOR, asOf, rows);
         } else {
-            lake.replaceWhere(Tables.BUURT_INDICATOR, "as_of = DATE'" + asOf + "' AND indicator_id IN ("
-                    + CatalogueRunner.quotedIds(indicators) + ")", rows);
+            lake.replaceWhere(Tables.BUURT_INDICATOR, AsOf.of(asOf)
+                    .predicate("indicator_id IN (" + CatalogueRunner.quotedIds(indicators) + ")"), rows);
         }
     }
 

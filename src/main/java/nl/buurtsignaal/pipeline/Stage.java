@@ -15,7 +15,9 @@ public enum Stage {
     /** Indicators → gold.buurt_score. */
     SCORES("scores"),
     /** The dossiers' tables: gold.subject_link, gold.control_sample, gold.rule_precision. */
-    DOSSIER("dossier");
+    DOSSIER("dossier"),
+    /** The production models: gold.signal_priority for the run's signals, gold.buurt_expected. */
+    MODELS("models");
 
     private final String label;
 
