@@ -24,11 +24,10 @@ import pandas as pd
 
 HOME = os.environ.get("BUURTSIGNAAL_HOME") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# Spark on Java 17 reaches into JDK internals (the same list as bin/buurtsignaal).
-_OPENS = ["--add-opens=java.base/" + p + "=ALL-UNNAMED" for p in (
-    "java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio", "java.util",
-    "java.util.concurrent", "java.util.concurrent.atomic", "sun.nio.ch", "sun.nio.cs", "sun.security.action",
-    "sun.util.calendar")] + ["-Djdk.reflect.useDirectMethodHandle=false", "-Dio.netty.tryReflectionSetAccessible=true"]
+# Spark on Java 17 reaches into JDK internals: the options of bin/lib/java-opens.args, the list
+# bin/buurtsignaal and the tests read too (JPype starts the JVM without the launcher's @file).
+with open(os.path.join(HOME, "bin", "lib", "java-opens.args")) as _f:
+    _OPENS = [line.strip() for line in _f if line.strip()]
 
 
 def start_jvm(heap="3g"):

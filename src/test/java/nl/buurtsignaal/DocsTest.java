@@ -48,6 +48,29 @@ class DocsTest {
         }
     }
 
+    /** The rules' precision as a lake gives it: a figure to two decimals, "–" where a rule has none yet. */
+    @Test
+    void theRulesPrecisionReadsAsATable() {
+        EngineConfig config = EngineConfig.load(Path.of("conf"), null, List.of());
+        var rows = List.of(
+                new nl.buurtsignaal.dossier.Precision.Row(java.time.LocalDate.of(2026, 9, 30), java.time.LocalDate.of(2026, 10, 31),
+                        "U-ADDR-OVERCROWDED", 12, 9, 3, 0.75, 0.4677, 0.9111, 3.2),
+                new nl.buurtsignaal.dossier.Precision.Row(java.time.LocalDate.of(2026, 10, 31), java.time.LocalDate.of(2026, 10, 31),
+                        "U-ADDR-ENFORCEMENT", 0, 0, 0, null, null, null, null));
+        String register = nl.buurtsignaal.publish.ModelCards.register(Catalogue.load(config),
+                nl.buurtsignaal.models.ModelSpec.all(config), config, rows);
+        assertTrue(register.contains("""
+                control sample (`gold.control_sample`, random addresses without a signal, reviewed blind).
+
+                | rule | dates | reviewed | confirmed | precision | 95 % interval | lift |
+                | --- | --- | --- | --- | --- | --- | --- |
+                | `U-ADDR-OVERCROWDED` | 2026-09-30 to 2026-10-31 | 12 | 9 | 0.75 | 0.47–0.91 | 3.2 |
+                | `U-ADDR-ENFORCEMENT` | 2026-10-31 to 2026-10-31 | 0 | 0 | – | – | – |
+
+                ## buurtsignaal model"""), register);
+        assertTrue(!register.contains("No figures read"), "the note of a register without a lake");
+    }
+
     /**
      * Every file of conf/catalogue/ has exactly one section in the generated docs, with its Dutch
      * practice: the ids are read from the files as text, not through the catalogue the docs render.

@@ -7,11 +7,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -113,5 +115,40 @@ class LauncherJitTest {
         assertEquals("full", jit("serve", "--lake", dir.toString()), "a server runs long enough for C2");
         assertEquals("full", jit("hub", "--lake", dir.toString()));
         assertEquals("full", jit("run", "--lake", "hdfs://namenode:8020/lake"), "a cluster's lake is not measured");
+    }
+    /**
+     * The JVM options Spark needs on Java 17 are one list, bin/lib/java-opens.args, which the
+     * launcher and the tests read as a java @file and the notebooks line by line: no other file of
+     * the project writes one out.
+     */
+    @Test
+    void theJavaOptionsAreOneList() throws IOException {
+        List<String> options = Files.readAllLines(Path.of("bin/lib/java-opens.args")).stream().filter(l -> !l.isBlank()).toList();
+        assertEquals(true, options.stream().anyMatch(o -> o.endsWith("/sun.nio.ch=ALL-UNNAMED")), options.toString());
+        assertEquals(true, ManagementFactory.getRuntimeMXBean().getInputArguments().containsAll(options),
+                "the test JVM started without bin/lib/java-opens.args");
+        List<String> copies;
+        try (var files = Stream.of("pom.xml", "bin", "notebooks-export", "src", "conf", ".ci").map(Path::of)
+                .flatMap(LauncherJitTest::walk)) {
+            copies = files.filter(Files::isRegularFile).filter(f -> !f.endsWith(Path.of("bin/lib/java-opens.args")))
+                    .filter(f -> read(f).contains("--add-opens=" + "java.base/")).map(Path::toString).toList();
+        }
+        assertEquals(List.of(), copies);
+    }
+
+    private static Stream<Path> walk(Path path) {
+        try {
+            return Files.isDirectory(path) ? Files.walk(path) : Stream.of(path);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -29,8 +29,13 @@ class LayersTest {
 
     static final ArchRule BASE_STANDS_ALONE = noClasses()
             .that().resideInAPackage("nl.buurtsignaal.base..")
-            .should().dependOnClassesThat().resideOutsideOfPackages("nl.buurtsignaal.base..", "java..")
-            .because("base is what every stage shares, below them all");
+            .should().dependOnClassesThat().resideOutsideOfPackages("nl.buurtsignaal.base..", "java..", "com.fasterxml.jackson..")
+            .because("base is what every stage shares, below them all (with the one JSON mapper, base.Json)");
+
+    static final ArchRule ONE_CLASS_READS_DELTA_KERNELS_INTERNALS = noClasses()
+            .that().haveNameNotMatching("nl\\.buurtsignaal\\.lake\\.KernelReader(\\$.*)?")
+            .should().dependOnClassesThat().resideInAPackage("io.delta.kernel.internal..")
+            .because("Kernel's scan-file rows are read through its internal utilities, as Kernel's own examples do: in one class");
 
     static final ArchRule CONFIG_AND_LAKE_KNOW_NO_STAGE = noClasses()
             .that().resideInAnyPackage("nl.buurtsignaal.config..", "nl.buurtsignaal.lake..")
@@ -61,6 +66,7 @@ class LayersTest {
         BASE_STANDS_ALONE.check(ENGINE);
         CONFIG_AND_LAKE_KNOW_NO_STAGE.check(ENGINE);
         STAGES_DO_NOT_ORCHESTRATE.check(ENGINE);
+        ONE_CLASS_READS_DELTA_KERNELS_INTERNALS.check(ENGINE);
     }
 
     /** The rule can fail: a class outside cli that uses the command line breaks it. */

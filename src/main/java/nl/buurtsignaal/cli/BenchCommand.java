@@ -1,11 +1,11 @@
 package nl.buurtsignaal.cli;
 
+import nl.buurtsignaal.base.Json;
 import nl.buurtsignaal.base.FileTrees;
 import nl.buurtsignaal.base.EngineException;
 import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.base.Progress;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import nl.buurtsignaal.bench.Bench;
 import nl.buurtsignaal.bench.BenchReport;
 import nl.buurtsignaal.bench.Floor;
@@ -196,7 +196,7 @@ final class BenchCommand implements Callable<Integer> {
         if (exit != 0 || !Files.isRegularFile(resultFile)) {
             throw new EngineException("the bench of " + BenchReport.persons(persons) + " persons failed (exit " + exit + ")");
         }
-        return new ObjectMapper().readValue(resultFile.toFile(), type);
+        return Json.MAPPER.readValue(resultFile.toFile(), type);
     }
 
     /** The floor of one size (see {@link Floor}) on the landing zone the engine's child process used. */
@@ -210,7 +210,7 @@ final class BenchCommand implements Callable<Integer> {
         Progress.stderr(label + " floor").info("Spark's and Delta's floor: the same files and commits, none of the engine's work");
         Floor.Figures figures = new Floor(options.spark(config), config)
                 .measure(landing, workDir.resolve(persons + "-persons").resolve("floor-lake"), asOf);
-        new ObjectMapper().writeValue(floorResult.toFile(), figures);
+        Json.MAPPER.writeValue(floorResult.toFile(), figures);
     }
 
     private void measureOneSize(EngineConfig config, Path workDir) throws IOException, InterruptedException {
@@ -236,7 +236,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!keepLakes) {
             FileTrees.deleteRecursively(lake);
         }
-        new ObjectMapper().writeValue(result.toFile(), measured);
+        Json.MAPPER.writeValue(result.toFile(), measured);
     }
 
     /** A landing zone of this size and seed, generated unless an earlier bench left one. */
@@ -244,7 +244,7 @@ final class BenchCommand implements Callable<Integer> {
         Path landing = workDir.resolve(persons + "-persons").resolve("landing");
         Path info = landing.resolve(GenerateCommand.INFO_FILE);
         if (Files.isRegularFile(info)) {
-            JsonNode made = new ObjectMapper().readTree(info.toFile());
+            JsonNode made = Json.MAPPER.readTree(info.toFile());
             if (made.path("persons").asLong() == persons && made.path("seed").asLong() == seed
                     && made.path("as_of").asText().equals(asOf.toString())) {
                 progress.info("reusing " + landing);

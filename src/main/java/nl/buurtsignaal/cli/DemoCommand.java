@@ -1,5 +1,6 @@
 package nl.buurtsignaal.cli;
 
+import nl.buurtsignaal.base.Json;
 import nl.buurtsignaal.hub.HubUsers;
 import nl.buurtsignaal.hub.Role;
 import nl.buurtsignaal.pipeline.Pipeline;
@@ -8,7 +9,6 @@ import nl.buurtsignaal.base.EngineException;
 import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.base.Progress;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.ingest.Ingest;
 import nl.buurtsignaal.lake.AsOf;
@@ -54,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!Files.isRegularFile(info)) {
             throw new UsageException("sample not found: " + info);
         }
-        JsonNode generated = new ObjectMapper().readTree(info.toFile());
+        JsonNode generated = Json.MAPPER.readTree(info.toFile());
         LocalDate asOf = LocalDate.parse(generated.path("as_of").asText());
         // git keeps no file modes: put the demo key in place readable by its owner only.
         Path key = lakeDir.resolveSibling("demo-key.txt");

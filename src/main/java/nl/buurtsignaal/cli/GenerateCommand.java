@@ -1,11 +1,10 @@
 package nl.buurtsignaal.cli;
 
+import nl.buurtsignaal.base.Json;
 import nl.buurtsignaal.base.PrivateFiles;
 import nl.buurtsignaal.base.Hashing;
 import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.base.Progress;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.generate.CityGenerator;
@@ -119,7 +118,7 @@ final class GenerateCommand implements Callable<Integer> {
         CityGenerator generator = new CityGenerator(options, buurten, nl.buurtsignaal.config.Catalogue.load(config),
                 keys.currentPseudonymiser(), keys.currentKeyId(), progress);
         CityGenerator.Summary summary = generator.generate();
-        ObjectNode info = new ObjectMapper().createObjectNode();
+        ObjectNode info = Json.MAPPER.createObjectNode();
         info.put("as_of", options.asOf().toString());
         info.put("persons", options.persons());
         info.put("seed", options.seed());
@@ -131,7 +130,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         info.put("key_file", KEY_FILE);
         info.put("note", "Synthetic data made by 'buurtsignaal generate'. The key is derived from the seed: no secret.");
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.out().resolve(INFO_FILE).toFile(), info);
+        Json.PRETTY.writeValue(options.out().resolve(INFO_FILE).toFile(), info);
         return summary;
     }
 

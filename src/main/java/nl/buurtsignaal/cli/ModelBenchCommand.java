@@ -1,7 +1,7 @@
 package nl.buurtsignaal.cli;
 
+import nl.buurtsignaal.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.bench.ModelBench;
 import nl.buurtsignaal.config.EngineConfig;
@@ -70,7 +70,7 @@ final class ModelBenchCommand implements Callable<Integer> {
         long scored = Scorer.score(lake, config, version, asOf, progress);
         double scoreSeconds = seconds(start);
 
-        JsonNode m = new ObjectMapper().readTree(version.metrics());
+        JsonNode m = Json.MAPPER.readTree(version.metrics());
         ModelBench.Figures figures = new ModelBench.Figures(persons, pipelineSeconds, m.path("n_train").asLong(),
                 m.path("n_test").asLong(), trainSeconds, scored, scoreSeconds, m.path("auc_pr").asDouble(),
                 m.path("auc_pr_baseline").asDouble());

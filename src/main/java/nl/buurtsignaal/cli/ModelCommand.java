@@ -1,7 +1,7 @@
 package nl.buurtsignaal.cli;
 
+import nl.buurtsignaal.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.lake.Lake;
@@ -256,9 +256,9 @@ final class ModelCommand implements Callable<Integer> {
 
     private static JsonNode read(String json) {
         try {
-            return new ObjectMapper().readTree(json == null ? "{}" : json);
+            return Json.MAPPER.readTree(json == null ? "{}" : json);
         } catch (java.io.IOException e) {
-            return new ObjectMapper().createObjectNode();
+            return Json.MAPPER.createObjectNode();
         }
     }
 

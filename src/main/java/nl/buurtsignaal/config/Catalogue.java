@@ -1,5 +1,6 @@
 package nl.buurtsignaal.config;
 
+import nl.buurtsignaal.base.Json;
 import nl.buurtsignaal.base.Hashing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -110,7 +111,7 @@ public final class Catalogue {
         node.path("sources").forEach(s -> sources.add(s.asText()));
 
         Map<String, Object> parameters = new LinkedHashMap<>();
-        ObjectMapper plain = new ObjectMapper();
+        ObjectMapper plain = Json.MAPPER;
         JsonNode declared = node.path("parameters");
         declared.fields().forEachRemaining(e -> parameters.put(e.getKey(), plain.convertValue(e.getValue(), Object.class)));
         JsonNode overrides = config.node("catalogue." + id);

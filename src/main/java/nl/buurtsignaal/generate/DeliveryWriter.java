@@ -1,9 +1,9 @@
 package nl.buurtsignaal.generate;
 
+import nl.buurtsignaal.base.Json;
 import nl.buurtsignaal.base.Csv;
 import nl.buurtsignaal.base.Hashing;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import nl.buurtsignaal.ingest.ContractColumn;
@@ -46,7 +46,7 @@ final class DeliveryWriter implements AutoCloseable {
         static final CsvDialect DUTCH = new CsvDialect(';', "dd-MM-yyyy");
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectWriter JSON = Json.PRETTY; // manifests a person may open
 
     private final Sources.Source source;
     private final Path dir;
@@ -211,7 +211,7 @@ final class DeliveryWriter implements AutoCloseable {
                 nextFile(); // an empty delivery still has one (empty) data file
             }
             closeFile();
-            ObjectNode manifest = JSON.createObjectNode();
+            ObjectNode manifest = Json.MAPPER.createObjectNode();
             manifest.put("source", source.name());
             manifest.put("delivery_id", deliveryId);
             manifest.put("extracted_at", extractedAt);

@@ -1,5 +1,6 @@
 package nl.buurtsignaal.hub;
 
+import nl.buurtsignaal.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -42,7 +43,7 @@ public final class AccessLog {
     public record Entry(Instant at, String user, String role, String action, String signalId, String detail) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private final Lake lake;
     private final Path journal;
     private final List<Entry> entries = new ArrayList<>();

@@ -71,6 +71,20 @@ public final class Hub implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs one refresh now, on the refresh thread (so never beside a scheduled one), and waits for
+     * it: what a run or an erasure wrote is then served, and the journal is in audit.access.
+     */
+    public void refreshNow() {
+        try {
+            refresher.submit(this::refresh).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the hub's refresh did not finish: " + e, e);
+        }
+    }
+
     public int port() {
         return server.port();
     }

@@ -1,5 +1,6 @@
 package nl.buurtsignaal.hub;
 
+import nl.buurtsignaal.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
@@ -28,7 +29,7 @@ public final class HubServer {
     static final String COOKIE = "bs_session";
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final Role[] READERS = {Role.REVIEWER, Role.COORDINATOR};
     private static final Role[] EVERYONE = Role.HUB.toArray(Role[]::new);
     private static final Set<String> SUBJECT_TYPES = Set.of("address", "object", "company", "person");

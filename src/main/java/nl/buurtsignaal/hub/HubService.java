@@ -1,5 +1,6 @@
 package nl.buurtsignaal.hub;
 
+import nl.buurtsignaal.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import nl.buurtsignaal.config.EngineConfig;
@@ -53,7 +54,7 @@ public final class HubService {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private final HubData data;
     private final Reviews reviews;
     private final HubSettings settings;

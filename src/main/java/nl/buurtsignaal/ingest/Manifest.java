@@ -1,5 +1,6 @@
 package nl.buurtsignaal.ingest;
 
+import nl.buurtsignaal.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -33,7 +34,7 @@ public record Manifest(
     public static final String FILE_NAME = "_manifest.json";
     /** The contract's date pattern: csv's default, and how parquet dates are read as text. */
     public static final String ISO_DATE_FORMAT = "yyyy-MM-dd";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 

@@ -1,5 +1,6 @@
 package nl.buurtsignaal.models;
 
+import nl.buurtsignaal.base.Json;
 import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.config.EngineConfig;

@@ -1,5 +1,6 @@
 package nl.buurtsignaal.models;
 
+import nl.buurtsignaal.base.Json;
 import io.delta.tables.DeltaTable;
 import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.lake.Lake;

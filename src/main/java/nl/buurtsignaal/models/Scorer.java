@@ -1,5 +1,6 @@
 package nl.buurtsignaal.models;
 
+import nl.buurtsignaal.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.base.UsageException;

@@ -1,7 +1,7 @@
 package nl.buurtsignaal.publish;
 
+import nl.buurtsignaal.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import nl.buurtsignaal.base.UsageException;
 
 import java.io.IOException;
@@ -33,7 +33,7 @@ public final class MapSvg {
 
     public static JsonNode read(Path geojson) {
         try {
-            return new ObjectMapper().readTree(geojson.toFile());
+            return Json.MAPPER.readTree(geojson.toFile());
         } catch (IOException e) {
             throw new UsageException("neighbourhood boundaries cannot be read: " + geojson);
         }

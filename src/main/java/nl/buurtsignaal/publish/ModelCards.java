@@ -1,5 +1,6 @@
 package nl.buurtsignaal.publish;
 
+import nl.buurtsignaal.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import nl.buurtsignaal.config.Catalogue;
@@ -24,7 +25,7 @@ import java.util.Map;
  * version's figures.
  */
 public final class ModelCards {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private ModelCards() {
     }
@@ -63,94 +64,41 @@ public final class ModelCards {
         return md.toString();
     }
 
+    /** The values of a priority model's card (template {@code model_card_priority.jte}). */
+    public record PriorityCard(String name, boolean gbt, long testMonths, long folds, String grid, long seed, long resamples,
+                               String gateMargin, long weeklyCapacity, String labelSources, List<FeatureLine> features,
+                               String careTables, String protectedColumns, String proxyColumns, long youngUnder, long oldFrom,
+                               String maxRatio, String minRatio, long minGroup, String zCritical) {
+    }
+
+    /** A feature of the card's table: what it is and why it is allowed ({@code (not declared)} for an unknown id). */
+    public record FeatureLine(String id, String what, String why) {
+    }
+
+    /** The values of a care model's card (template {@code model_card_expected.jte}). */
+    public record ExpectedCard(String indicators, String covariates) {
+    }
+
     private static void priority(StringBuilder md, ModelSpec spec, EngineConfig config) {
         Map<String, Feature> features = Features.load(config);
-        md.append("It ranks only the signals that the transparent rules of `docs/indicators.md` raised; a reviewer of the hub\n"
-                + "decides every signal, and forwarding needs a second person (contract section 7).\n\n");
-        md.append("## Method\n\n");
-        md.append("- Algorithm: ").append(spec.algorithm().equals(ModelSpec.GBT) ? "gradient-boosted trees (MLlib `GBTClassifier`)"
-                : "logistic regression (MLlib `LogisticRegression`), the explainable baseline").append(", in an MLlib `Pipeline` after\n"
-                + "  `VectorAssembler` and `StandardScaler` (mean 0, standard deviation 1).\n");
-        md.append("- Class weights: each class weighs as much as the other in training (labels are imbalanced).\n");
-        md.append("- Time-based split: trained on cases opened and closed before the cutoff (the latest as_of minus ")
-                .append(spec.testMonths()).append(" months),\n  each with its address's features the day before the case opened; tested on the cases opened after the cutoff,\n"
-                + "  with the features as they were on the cutoff.\n");
-        md.append("- Cross-validation: ").append(spec.folds()).append(" folds on the training cases over the grid ")
-                .append(spec.grid().toString().replace("=", ": ")).append(", chosen by area under the\n  precision-recall curve; seed ")
-                .append(spec.seed()).append(".\n");
-        md.append("- Baseline: the rules' severity alone on the cutoff date (every rule run on the silver tables of that date).\n"
-                + "  Every figure has a 95 % interval from ").append(config.settings().models().bootstrapResamples())
-                .append(" paired bootstrap resamples of the test cases (seeded by the model's seed).\n"
-                + "  Promotable only when the interval of AUC-PR minus the baseline's lies above `gate.margin` = ")
-                .append(number(spec.gateMargin())).append(" (conf/models/").append(spec.name())
-                .append(".yaml):\n  better beyond the test set's chance; `promote --accept-flag REASON` overrides, and the reason is recorded.\n");
-        md.append("- Probability: the class-weighted score the learner gives is not a probability; Platt scaling fitted on the\n"
-                + "  held-out test cases turns it into one (`gold.signal_priority.probability`). The calibration table of each version\n"
-                + "  comes from two halves of the test cases, each scaled by the fit on the other half.\n");
-        md.append("- k: the hub's weekly capacity, `models.weekly_capacity` = ")
-                .append(config.settings().models().weeklyCapacity()).append(".\n");
-        md.append("- Explanation: ").append(spec.algorithm().equals(ModelSpec.GBT)
-                ? "MLlib's trees give no per-signal contributions: `gold.signal_priority.contributions` is empty for\n"
-                + "  this model, and each version below lists the trees' global feature importances instead.\n"
-                : "every probability in `gold.signal_priority` comes with its contributions, coefficient × standardised\n"
-                + "  value per feature times the calibration's slope; with the calibrated intercept they add up to the log-odds.\n");
-        md.append("\n## Label, and what it means for the figures\n\n");
-        md.append("Positive: an enforcement case closed with a violation (warning, penalty, closure, refusal) at the address, or a\n"
-                + "signal the hub confirmed or forwarded. Negative: a case closed with `no_violation`, or a signal the hub dismissed.\n"
-                + "Where a partner reported what it found after a forwarding (an `outcome`, contract section 9), that outcome is the\n"
-                + "signal's label instead of the hub's opinion; once `models.min_outcome_labels` outcomes are known, the hub's own\n"
-                + "decisions are left out and the model learns from what partners found. Each version's figures below say which\n"
-                + "labels it learned from. Sources used: ").append(String.join(", ", spec.labelSources())).append(".\n\n");
-        md.append("**Both labels are selected samples, not random ones.** Inspections follow complaints and earlier suspicions;\n"
-                + "the hub sees only what the rules raised. The figures therefore say how well the model ranks cases *like those\n"
-                + "that were inspected or reviewed*, not how often violations occur elsewhere, and a model trained on them can learn\n"
-                + "where inspectors looked as much as where violations were. That is why no feature reads the labels' own sources\n"
-                + "(no feedback of earlier selections), why the fairness audit below compares every group's selection with its\n"
-                + "precision, and why the model only orders a queue that humans work through.\n\n");
-        md.append("## Features, and why each is allowed\n\n");
-        md.append("| feature | what | why it is allowed |\n| --- | --- | --- |\n");
+        List<FeatureLine> lines = new java.util.ArrayList<>();
         for (String id : spec.features()) {
             Feature f = features.get(id);
-            md.append("| `").append(id).append("` | ").append(f == null ? "(not declared)" : oneLine(f.description()))
-                    .append(" | ").append(f == null ? "" : oneLine(f.allowedBecause())).append(" |\n");
+            lines.add(new FeatureLine(id, f == null ? "(not declared)" : oneLine(f.description()), f == null ? "" : oneLine(f.allowedBecause())));
         }
-        md.append("\nNever used, refused when the configuration loads (`models.deny`): care data (")
-                .append(String.join(", ", config.settings().models().deny().careTables())).append("), the labels' own sources, snapshot\n"
-                + "tables, protected attributes (").append(String.join(", ", config.settings().models().deny().protectedColumns()))
-                .append(")\nand known proxies (").append(String.join(", ", config.settings().models().deny().proxyColumns())).append(").\n\n");
-        md.append("## Fairness audit\n\n");
-        md.append("Per version, on its test cases (`ml.fairness`): per gemeente, wijk, WOZ-value quintile of the neighbourhood and\n"
-                + "quintile of its share of young (under " + config.settings().models().fairness().youngUnder() + ") and old ("
-                + config.settings().models().fairness().oldFrom() + " and over) residents: the selection rate in the top k, the\n"
-                + "precision and the false-positive rate, against the overall figures. A group selected more than ")
-                .append(number(config.settings().models().fairness().maxRatio())).append("× (or less than ")
-                .append(number(config.settings().models().fairness().minRatio())).append("×) the\noverall rate, whose precision does not differ "
-                + "past the same bound the same way, with at least ").append(config.settings().models().fairness().minGroup())
-                .append(" cases and a\ndifference beyond chance (two-proportion z-test, |z| ≥ " + number(config.settings().models().fairness().zCritical()) + "), is flagged. `promote` refuses a flagged version unless\n"
-                + "`--accept-flag REASON` is given; the reason is recorded in `ml.model.accepted_flag`. Age and WOZ are read to\n"
-                + "audit the model, never as its features.\n\n");
-        md.append("## Limits\n\n");
-        md.append("- It knows only what the registries say about an address; a wrong or late registration misleads it as it\n"
-                + "  misleads the rules.\n");
-        md.append("- Features are computed from the silver tables of the latest as_of with the dates of each fact; a registry\n"
-                + "  correction delivered later rewrites the past it describes.\n");
-        md.append("- Signals without an address (a person not registered anywhere) are not ranked.\n");
-        md.append("- Small test sets give wide margins: read the calibration and the group sizes before trusting a difference.\n");
-        md.append("- A probability is calibrated on the test period's cases: where the share of violations changes later, read the\n"
-                + "  next version's calibration table before trusting the number itself; the order of the queue does not depend on it.\n\n");
+        var models = config.settings().models();
+        var fairness = models.fairness();
+        md.append(Templates.plain("model_card_priority.jte", new PriorityCard(spec.name(), spec.algorithm().equals(ModelSpec.GBT),
+                spec.testMonths(), spec.folds(), spec.grid().toString().replace("=", ": "), spec.seed(), models.bootstrapResamples(),
+                number(spec.gateMargin()), models.weeklyCapacity(), String.join(", ", spec.labelSources()), lines,
+                String.join(", ", models.deny().careTables()), String.join(", ", models.deny().protectedColumns()),
+                String.join(", ", models.deny().proxyColumns()), fairness.youngUnder(), fairness.oldFrom(),
+                number(fairness.maxRatio()), number(fairness.minRatio()), fairness.minGroup(), number(fairness.zCritical()))));
     }
 
     private static void expected(StringBuilder md, ModelSpec spec) {
-        md.append("## Method\n\n");
-        md.append("For each indicator (").append(String.join(", ", spec.indicators())).append(") a Poisson GLM (MLlib\n"
-                + "`GeneralizedLinearRegression`, log link, offset log of the indicator's denominator) predicts the count per\n"
-                + "neighbourhood from its composition: ").append(String.join(", ", ExpectedCare.COVARIATES)).append(".\n"
-                + "`gold.buurt_expected` holds observed, expected, their ratio and a 95 % interval of the ratio (Byar's\n"
-                + "approximation of the Poisson interval of the observed count).\n\n");
-        md.append("## Data\n\nNeighbourhood aggregates only: the care-stacking indicators' counts and the composition of each\n"
-                + "neighbourhood. No person, address or signal is scored; disclosure control applies where it is published.\n\n");
-        md.append("## Limits\n\nThe composition explains need only in part; a ratio above 1 says *more than this make-up predicts*, not\n"
-                + "why. Small neighbourhoods have wide intervals: read the interval, not the ratio alone.\n\n");
+        md.append(Templates.plain("model_card_expected.jte",
+                new ExpectedCard(String.join(", ", spec.indicators()), String.join(", ", ExpectedCare.COVARIATES))));
     }
 
     private static void version(StringBuilder md, ModelSpec spec, Registry.Version v) {
@@ -224,23 +172,32 @@ public final class ModelCards {
      * The rules' precision (gold.rule_precision, the window over every date) as a table, or how it
      * is measured when no lake gave it.
      */
+    /** A line of the rules' precision table, as printed ("–" where there is no figure). */
+    public record PrecisionLine(String ruleId, String from, String to, long reviewed, long confirmed, String precision,
+                                String interval, String lift) {
+    }
+
+    /** docs/algoritmeregister.md's values: the rules' ids, their precision and the models. */
+    public record Register(String ruleIds, List<PrecisionLine> precision, List<RegisteredModel> models) {
+    }
+
+    /** A model's entry in the register: {@code priority} for a signal-priority model, else a care model. */
+    public record RegisteredModel(String name, String purpose, boolean priority, String algorithm) {
+    }
+
     static void precision(StringBuilder md, List<Precision.Row> rows) {
-        md.append("Per rule: the share of its reviewed signals that were confirmed (a partner's outcome overrides the hub's\n"
-                + "decision), with a 95 % Wilson interval, and its lift: that share divided by the confirmation rate of the\n"
-                + "control sample (`gold.control_sample`, random addresses without a signal, reviewed blind).\n\n");
-        if (rows.isEmpty()) {
-            md.append("No figures read: generated without a lake, or the hub has decided nothing yet. `bin/buurtsignaal docs --lake DIR\n"
-                    + "--out DIR` adds them from `gold.rule_precision` (the hub shows them live to its coordinator and auditor).\n\n");
-            return;
-        }
-        md.append("| rule | dates | reviewed | confirmed | precision | 95 % interval | lift |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+        md.append(Templates.plain("rule_precision.jte", precisionLines(rows))).append('\n');
+    }
+
+    private static List<PrecisionLine> precisionLines(List<Precision.Row> rows) {
+        List<PrecisionLine> lines = new java.util.ArrayList<>();
         for (Precision.Row r : rows) {
-            md.append(String.format(Locale.ROOT, "| `%s` | %s to %s | %d | %d | %s | %s | %s |%n", r.ruleId(), r.fromAsOf(), r.toAsOf(),
-                    r.reviewed(), r.confirmed(), r.precision() == null ? "–" : String.format(Locale.ROOT, "%.2f", r.precision()),
+            lines.add(new PrecisionLine(r.ruleId(), r.fromAsOf().toString(), r.toAsOf().toString(), r.reviewed(), r.confirmed(),
+                    r.precision() == null ? "–" : String.format(Locale.ROOT, "%.2f", r.precision()),
                     r.low() == null ? "–" : String.format(Locale.ROOT, "%.2f–%.2f", r.low(), r.high()),
                     r.lift() == null ? "–" : String.format(Locale.ROOT, "%.1f", r.lift())));
         }
-        md.append("\n");
+        return lines;
     }
 
     /** docs/algoritmeregister.md: the rules and each model, in the publication standard's fields. */
@@ -248,77 +205,15 @@ public final class ModelCards {
         return register(catalogue, specs, config, List.of());
     }
 
-    /** docs/algoritmeregister.md, with the rules' precision where a lake gave it. */
+    /** docs/algoritmeregister.md, with the rules' precision where a lake gave it (template {@code algoritmeregister.jte}). */
     public static String register(Catalogue catalogue, List<ModelSpec> specs, EngineConfig config, List<Precision.Row> precision) {
-        StringBuilder md = new StringBuilder();
-        md.append("# Algoritmeregister: buurtsignaal\n\n");
-        md.append("Generated by `bin/buurtsignaal docs`: one entry per algorithm in the fields of the Dutch Algoritmeregister's\n"
-                + "publication standard, for the municipality to publish. Do not edit by hand; fill in the municipality's own\n"
-                + "references (DPIA, IAMA, council decision) where marked.\n\n");
-        StringBuilder rules = new StringBuilder();
-        for (CatalogueEntry rule : catalogue.rules()) {
-            rules.append("`").append(rule.id()).append("`, ");
-        }
-        entry(md, "buurtsignaal: signal rules and neighbourhood indicators",
-                "Transparent rules raise address-level signals of possible undermining crime (" + rules.substring(0, rules.length() - 2)
-                        + ") for the informatieknooppunt ondermijning, and indicators per CBS neighbourhood describe undermining and care "
-                        + "stacking for policy. Impact: a signal leads to a review by an analyst of the hub, and possibly to a forwarding to a "
-                        + "partner; a neighbourhood score informs where the municipality looks.",
-                "Every rule is a threshold on registry facts, documented in docs/indicators.md with its Dutch practice; no score selects a "
-                        + "person; care data serves only neighbourhood aggregates.",
-                "Every signal is decided by an analyst of the hub (confirmed, dismissed, forwarded); forwarding needs the approval of a "
-                        + "second person (a coordinator); every view and decision is recorded in audit.access and hub.review.",
-                "Pseudonymisation at the ingest boundary (HMAC-SHA256), data minimisation (forbidden columns reject a delivery), "
-                        + "statistical disclosure control on publication, retention and erasure commands, audit of every run.",
-                "Gemeentewet art. 172 (openbare orde), Opiumwet art. 13b, Wet Bibob, Huisvestingswet, Woningwet; for care aggregates "
-                        + "Participatiewet, Wmo 2015, Jeugdwet, Wgs. [The municipality names its decision and covenant of the RIEC.]",
-                "DPIA (AVG art. 35) and IAMA (Impact Assessment Mensenrechten en Algoritmes): [references of the municipality].",
-                "BRP, BAG, Handelsregister, WOZ, Kadaster, enforcement cases (contract section 2), pseudonymised; care provisions of "
-                        + "partners, only as neighbourhood counts.",
-                "SQL rules and indicators over a Delta lake on Apache Spark; robust z-scores with empirical-Bayes shrinkage per "
-                        + "neighbourhood (docs/indicators.md).");
-        md.append("### How good the rules are (gold.rule_precision)\n\n");
-        precision(md, precision);
+        List<RegisteredModel> models = new java.util.ArrayList<>();
         for (ModelSpec spec : specs) {
-            boolean priority = spec.isPriority();
-            entry(md, "buurtsignaal model " + spec.name(), spec.purpose(),
-                    priority ? "Ranks only what the rules raised; features are declared facts of addresses with the reason each is allowed; "
-                            + "care data, protected attributes and known proxies are refused; a version must beat the rules' severity alone "
-                            + "and pass a fairness audit (or have an accepted, recorded reason) before it is promoted, by someone other "
-                            + "than who trained it. The labels are selected samples (see docs/models/" + spec.name() + ".md)."
-                            : "Describes neighbourhoods, never persons or addresses; it corrects the care-stacking rates for the make-up of "
-                            + "the population so that excess need is visible.",
-                    priority ? "The model orders the hub's queue; every signal is still reviewed and decided by a person."
-                            : "Policy makers read observed against expected per neighbourhood with its interval; nothing is decided by it.",
-                    "Registry in the lake (ml.model) with every table's Delta version, metrics and fairness figures; retraining from those "
-                            + "versions reproduces the metrics (bin/buurtsignaal model reproduce); model card docs/models/" + spec.name() + ".md.",
-                    "As for the rules above.",
-                    "DPIA and IAMA: [references of the municipality]; the model card is part of them.",
-                    priority ? "Point-in-time features of addresses (conf/features/), labels from closed enforcement cases and the hub's "
-                            + "decisions, a partner's outcome after forwarding overriding the hub's own decision (and, once enough "
-                            + "outcomes are known, outcomes alone)." : "Neighbourhood counts of care stacking and the composition of neighbourhoods (household sizes, "
-                            + "age bands, WOZ level, moves).",
-                    priority ? "Apache Spark MLlib " + (spec.algorithm().equals(ModelSpec.GBT) ? "gradient-boosted trees" : "logistic regression")
-                            + " with class weights, time-based split and cross-validation (docs/models/" + spec.name() + ".md)."
-                            : "Apache Spark MLlib Poisson GLM with an offset of the log denominator.");
+            models.add(new RegisteredModel(spec.name(), oneLine(spec.purpose()), spec.isPriority(),
+                    spec.algorithm().equals(ModelSpec.GBT) ? "gradient-boosted trees" : "logistic regression"));
         }
-        return md.toString();
-    }
-
-    private static void entry(StringBuilder md, String name, String purpose, String considerations, String human,
-                              String risk, String legal, String assessments, String data, String technical) {
-        md.append("## ").append(name).append("\n\n");
-        md.append("| field | |\n| --- | --- |\n");
-        md.append("| Naam | ").append(name).append(" |\n");
-        md.append("| Doel en impact (purpose and impact) | ").append(oneLine(purpose)).append(" |\n");
-        md.append("| Afwegingen (considerations) | ").append(considerations).append(" |\n");
-        md.append("| Menselijke tussenkomst (human intervention) | ").append(human).append(" |\n");
-        md.append("| Risicobeheer (risk management) | ").append(risk).append(" |\n");
-        md.append("| Wettelijke grondslag (legal basis) | ").append(legal).append(" |\n");
-        md.append("| Impacttoetsen (impact assessments) | ").append(assessments).append(" |\n");
-        md.append("| Data | ").append(data).append(" |\n");
-        md.append("| Technische werking (technical operation) | ").append(technical).append(" |\n");
-        md.append("| Broncode (source code) | This repository: conf/catalogue/, conf/features/, conf/models/, src/main/java/nl/buurtsignaal/ |\n\n");
+        String ruleIds = String.join(", ", catalogue.rules().stream().map(rule -> "`" + rule.id() + "`").toList());
+        return Templates.plain("algoritmeregister.jte", new Register(ruleIds, precisionLines(precision), models));
     }
 
     private static String oneLine(String text) {

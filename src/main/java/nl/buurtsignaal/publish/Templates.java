@@ -1,0 +1,25 @@
+package nl.buurtsignaal.publish;
+
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+
+/**
+ * The templates of what people read ({@code src/main/jte/}), compiled to Java at build time by
+ * jte-maven-plugin: the callers compute the values, a template lays them out.
+ */
+final class Templates {
+    /** Markdown and text ({@code src/main/jte/plain/}): nothing escaped. */
+    private static final TemplateEngine PLAIN = TemplateEngine.createPrecompiled(null, ContentType.Plain, null,
+            "nl.buurtsignaal.templates.plain");
+
+    private Templates() {
+    }
+
+    /** The plain template {@code name} (its file name, say {@code indicators.jte}) with its one parameter. */
+    static String plain(String name, Object parameter) {
+        StringOutput out = new StringOutput();
+        PLAIN.render(name, parameter, out);
+        return out.toString();
+    }
+}
