@@ -34,10 +34,10 @@ def start_jvm(heap="3g"):
     """Starts the engine's JVM once per notebook (the jar is built by mvn package or bin/buurtsignaal)."""
     if jpype.isJVMStarted():
         return
-    jar = os.path.join(HOME, "target", "buurtsignaal.jar")
+    jar = os.path.join(HOME, "engine", "target", "buurtsignaal.jar")
     if not os.path.isfile(jar):
         raise RuntimeError("build the engine first: mvn -B package -DskipTests (or run bin/buurtsignaal once)")
-    classpath = [jar] + sorted(glob.glob(os.path.join(HOME, "target", "lib", "*.jar")))
+    classpath = [jar] + sorted(glob.glob(os.path.join(HOME, "engine", "target", "lib", "*.jar")))
     # Debian ships JPype's own support jar apart from the module: put it on the class path too.
     classpath += [j for j in ("/usr/share/java/org.jpype.jar",) if os.path.isfile(j)]
     os.environ.setdefault("BUURTSIGNAAL_HOME", HOME)  # where the engine finds conf/
