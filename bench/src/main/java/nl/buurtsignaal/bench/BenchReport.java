@@ -12,6 +12,9 @@ import java.util.Locale;
 public final class BenchReport {
     static final long MIB = 1024 * 1024;
     private static final List<String> COMPARED = List.of("silver", "rules", "indicators");
+    /** The bench's templates (bench/src/main/jte/plain), compiled at build time: Markdown, nothing escaped. */
+    private static final gg.jte.TemplateEngine TEMPLATES = gg.jte.TemplateEngine.createPrecompiled(null, gg.jte.ContentType.Plain,
+            null, "nl.buurtsignaal.bench.templates");
 
     private final List<Bench.Result> results;
     private final List<Double> demoSeconds;
@@ -39,24 +42,22 @@ public final class BenchReport {
         return out.toString();
     }
 
+    /** A markdown table: its header and rows, each cell as shown. */
+    public record Table(List<String> header, List<List<String>> rows) {
+    }
+
+    /** docs/performance.md's values (template {@code performance.jte}); null for a section with nothing measured. */
+    public record Page(String command, String environment, Table targets, Table ratios, Table checks, Table floors,
+                       Table updates, String query, Table latencies, Table stages) {
+    }
+
     public String markdown() {
-        StringBuilder out = new StringBuilder();
-        out.append("# Performance\n\n");
-        out.append("Written by the bench; the figures are those of its last run. To reproduce them:\n\n");
-        out.append("```bash\n").append(command).append("\n```\n\n");
-        out.append(environment).append("\n\n");
-        out.append("## Targets\n\n");
-        out.append(table(List.of("target", "measured", "met"), targets()));
-        out.append("\n## Engine and DuckDB on the same work\n\n");
-        out.append("DuckDB (embedded, in memory, same number of threads) starts from the same delivered files: its ingest ");
-        out.append("reads each source's latest delivery (csv in its dialect, parquet), checks every file's checksum and row ");
-        out.append("count, every row as the contract says (types, dates, shapes, the eleven-test, enumerations, periods, a ");
-        out.append("key delivered twice, the share of bad rows) and pseudonymises with the same HMAC in SQL ");
-        out.append("(`bench/src/main/java/nl/buurtsignaal/bench/DeliveredBronze.java`). It then builds the same silver tables and runs the same rules and ");
-        out.append("indicators (`bench/src/main/resources/bench/duckdb/`), in memory: it writes no lake, no audit and no scores. ");
-        out.append("Ratio = engine seconds / DuckDB seconds; the engine's ingest + run also holds its check and scores ");
-        out.append("stages. The check compares every signal (rule, subject, address, buurt, severity) and every numerator ");
-        out.append("and denominator per indicator and buurt.\n\n");
+        gg.jte.output.StringOutput out = new gg.jte.output.StringOutput();
+        TEMPLATES.render("performance.jte", page(), out);
+        return out.toString();
+    }
+
+    Page page() {
         List<List<String>> rows = new ArrayList<>();
         for (Bench.Result r : results) {
             boolean fromFiles = r.seconds(Bench.DUCKDB, "ingest") > 0;
@@ -73,8 +74,6 @@ public final class BenchReport {
                         "**" + fmt(r.seconds(Bench.ENGINE) / r.seconds(Bench.DUCKDB)) + "x**"));
             }
         }
-        out.append(table(List.of("persons", "stage", "engine s", "DuckDB s", "ratio"), rows));
-        out.append('\n');
         List<List<String>> checks = new ArrayList<>();
         for (Bench.Result r : results) {
             Bench.Check c = r.check();
@@ -83,23 +82,6 @@ public final class BenchReport {
                             + c.signalDifferences() + " signals, " + c.countDifferences() + " counts")
                     + (c.withoutTwin().isEmpty() ? "" : "; not compared (no DuckDB twin): " + String.join(", ", c.withoutTwin()))));
         }
-        out.append(table(List.of("persons", "signals engine / DuckDB", "indicator counts engine / DuckDB", "check"), checks));
-        List<List<String>> floors = floors();
-        if (!floors.isEmpty()) {
-            out.append("\n## Spark's and Delta's floor for a lake of this shape\n\n");
-            out.append("In a fresh JVM with the engine's Spark settings, the same deliveries with none of the engine's work: ");
-            out.append("every delivered file read once and written unchanged as a Delta table (one commit per delivery, and ");
-            out.append("the audit's), then as many Delta tables as a run writes (ten silver tables, the reference, signals, ");
-            out.append("indicators, scores, the audit's), each a plain copy or one aggregate (`bench/Floor.java`). Above the ");
-            out.append("floor is the engine's own work: checksums, row checks, pseudonyms, joins, rules, indicators, scores, ");
-            out.append("and the extra jobs and commits they take.\n\n");
-            out.append(table(List.of("persons", "stage", "engine s", "floor s", "floor Spark jobs / Delta commits",
-                    "engine above the floor s"), floors));
-        }
-        out.append("\n## Incremental run after a new delivery\n\n");
-        out.append("After the full run, one new care delivery (the latest one's rows under a later delivery id) is ingested ");
-        out.append("and the same as_of is run again: the run recomputes only what reads the care data, keeps the rest, ");
-        out.append("and the DuckDB check above is made after it.\n\n");
         List<List<String>> updates = new ArrayList<>();
         for (Bench.Result r : results) {
             Bench.Update u = r.update();
@@ -108,24 +90,6 @@ public final class BenchReport {
                         fmt(u.fullRunSeconds() / Math.max(u.runSeconds(), 1e-9)) + "x", u.recomputed()));
             }
         }
-        out.append(table(List.of("persons", "full run s", "care ingest s", "incremental run s", "faster", "recomputed"), updates));
-        List<List<String>> latencies = latencies();
-        if (!latencies.isEmpty()) {
-            out.append("\n## Queries\n\n");
-            out.append("The same query (`").append(QueryLatency.QUERY).append("`) as an analyst sends it: ");
-            out.append("`bin/buurtsignaal sql` as a process of its own, start to exit (it registers only the tables the query ");
-            out.append("names and writes its audit.run row); and through `serve`, warm (after 10 queries), with Arrow's Flight ");
-            out.append("SQL client, the protocol the JDBC and ODBC drivers speak, from the request to the last row.\n\n");
-            out.append(table(List.of("persons", "`sql` s, median (each run)", "`serve` ready after s", "`serve` ms, median / p90", "queries"),
-                    latencies));
-        }
-        out.append("\n## Stages\n\n");
-        out.append("Rows: what the stage reads (ingest: delivered rows; silver: bronze rows; rules: silver rows; ");
-        out.append("indicators: silver rows and signals; scores: indicator rows). Heap: the sum of the heap pools' peaks ");
-        out.append("during the stage (an upper bound). RSS: the process's peak resident set during the stage (DuckDB ");
-        out.append("runs inside the same process). Delta files: data files and log files the stage added to the lake. ");
-        out.append("Spark jobs: how many the stage ran, the seconds at least one was running (work on rows), and the rest of ");
-        out.append("the wall time (the driver alone: planning, Delta's log reads and commits, listing and checksumming files).\n\n");
         List<List<String>> stageRows = new ArrayList<>();
         for (Bench.Result r : results) {
             for (Bench.Stage s : r.stages()) {
@@ -139,9 +103,19 @@ public final class BenchReport {
             stageRows.add(List.of(persons(r.persons()), "engine", "**ingest + run**",
                     "**" + fmt(r.seconds(Bench.ENGINE)) + "**", "", "", "", "", "", ""));
         }
-        out.append(table(List.of("persons", "system", "stage", "wall s", "Spark jobs / in jobs s / driver s", "rows", "rows/s",
-                "heap MiB", "RSS MiB", "Delta files (data + log)"), stageRows));
-        return out.toString();
+        List<List<String>> floors = floors();
+        List<List<String>> latencies = latencies();
+        return new Page(command, environment, new Table(List.of("target", "measured", "met"), targets()),
+                new Table(List.of("persons", "stage", "engine s", "DuckDB s", "ratio"), rows),
+                new Table(List.of("persons", "signals engine / DuckDB", "indicator counts engine / DuckDB", "check"), checks),
+                floors.isEmpty() ? null : new Table(List.of("persons", "stage", "engine s", "floor s", "floor Spark jobs / Delta commits",
+                        "engine above the floor s"), floors),
+                new Table(List.of("persons", "full run s", "care ingest s", "incremental run s", "faster", "recomputed"), updates),
+                QueryLatency.QUERY,
+                latencies.isEmpty() ? null : new Table(List.of("persons", "`sql` s, median (each run)", "`serve` ready after s",
+                        "`serve` ms, median / p90", "queries"), latencies),
+                new Table(List.of("persons", "system", "stage", "wall s", "Spark jobs / in jobs s / driver s", "rows", "rows/s",
+                        "heap MiB", "RSS MiB", "Delta files (data + log)"), stageRows));
     }
 
     List<List<String>> targets() {
@@ -304,15 +278,5 @@ public final class BenchReport {
 
     static String fmt(double value) {
         return String.format(Locale.ROOT, value >= 100 ? "%.0f" : "%.1f", value);
-    }
-
-    private static String table(List<String> header, List<List<String>> rows) {
-        StringBuilder out = new StringBuilder("| " + String.join(" | ", header) + " |\n|");
-        header.forEach(h -> out.append(" --- |"));
-        out.append('\n');
-        for (List<String> row : rows) {
-            out.append("| ").append(String.join(" | ", row)).append(" |\n");
-        }
-        return out.toString();
     }
 }

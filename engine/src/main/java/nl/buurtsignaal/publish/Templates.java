@@ -13,6 +13,10 @@ final class Templates {
     private static final TemplateEngine PLAIN = TemplateEngine.createPrecompiled(null, ContentType.Plain, null,
             "nl.buurtsignaal.templates.plain");
 
+    /** HTML ({@code src/main/jte/html/}): every value escaped unless it is markup the caller made ({@code gg.jte.Content}). */
+    private static final TemplateEngine HTML = TemplateEngine.createPrecompiled(null, ContentType.Html, null,
+            "nl.buurtsignaal.templates.html");
+
     private Templates() {
     }
 
@@ -20,6 +24,13 @@ final class Templates {
     static String plain(String name, Object parameter) {
         StringOutput out = new StringOutput();
         PLAIN.render(name, parameter, out);
+        return out.toString();
+    }
+
+    /** The HTML template {@code name} with its one parameter. */
+    static String html(String name, Object parameter) {
+        StringOutput out = new StringOutput();
+        HTML.render(name, parameter, out);
         return out.toString();
     }
 }

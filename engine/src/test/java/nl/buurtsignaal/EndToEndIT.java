@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * and tracing, erasure (also from history), retention and the key file's permissions.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class EndToEndTest extends SparkTestBase {
+class EndToEndIT extends SparkTestBase {
     @TempDir
     static Path work;
     static Path landing;
