@@ -61,23 +61,29 @@ public final class Hub implements AutoCloseable {
         return this;
     }
 
+    /** The scheduled refresh: a failure is reported and the next one tries again. */
     private void refresh() {
         try {
-            data.refresh();
-            reviews.refresh();
-            access.flush();
+            refreshOnce();
         } catch (RuntimeException e) {
             System.err.println("hub: refresh failed, will try again: " + e.getClass().getSimpleName());
         }
     }
 
+    private void refreshOnce() {
+        data.refresh();
+        reviews.refresh();
+        access.flush();
+    }
+
     /**
      * Runs one refresh now, on the refresh thread (so never beside a scheduled one), and waits for
-     * it: what a run or an erasure wrote is then served, and the journal is in audit.access.
+     * it: what a run or an erasure wrote is then served, and the journal is in audit.access. A
+     * failure is thrown to the caller, not only reported.
      */
     public void refreshNow() {
         try {
-            refresher.submit(this::refresh).get(60, TimeUnit.SECONDS);
+            refresher.submit(this::refreshOnce).get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {

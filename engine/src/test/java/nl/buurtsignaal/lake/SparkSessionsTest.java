@@ -20,6 +20,15 @@ class SparkSessionsTest extends SparkTestBase {
         String ownPartitions = spark.sparkContext().getConf().get("spark.sql.shuffle.partitions", "200");
         String ownAdaptive = spark.sparkContext().getConf().get("spark.sql.adaptive.enabled", "true");
 
+        try {
+            assertFitsAndRestores(spark, ownPartitions, ownAdaptive);
+        } finally {
+            // the shared session back in its own profile, whatever failed above
+            SparkSessions.fitToInput(spark, config(), 0);
+        }
+    }
+
+    private static void assertFitsAndRestores(SparkSession spark, String ownPartitions, String ownAdaptive) {
         assertTrue(SparkSessions.fitToInput(spark, config(), 19 * MB));
         assertEquals("2", spark.conf().get("spark.sql.shuffle.partitions"));
         assertEquals("false", spark.conf().get("spark.sql.adaptive.enabled"));
@@ -36,6 +45,5 @@ class SparkSessionsTest extends SparkTestBase {
         UsageException wrong = assertThrows(UsageException.class,
                 () -> SparkSessions.fitToInput(spark, config("small_input.mode=sometimes"), 0));
         assertTrue(wrong.getMessage().contains("small_input.mode must be auto, on or off"), wrong.getMessage());
-        SparkSessions.fitToInput(spark, config(), 0);
     }
 }
