@@ -199,6 +199,21 @@ public final class CatalogueRunner {
         if (rules.isEmpty()) {
             return registerCurrentSignals(asOf, true).count();
         }
+        Dataset<Row> signals = signals(asOf, rules).repartition(1);
+        if (rules.size() == catalogue.rules().size()) {
+            lake.replaceAsOf(SIGNAL, asOf, signals);
+        } else {
+            lake.replaceWhere(SIGNAL, AsOf.of(asOf).predicate("rule_id IN (" + quotedIds(rules) + ")"), signals);
+        }
+        return registerCurrentSignals(asOf, false).count();
+    }
+
+    /**
+     * The rules' signals of as_of in gold.signal's columns, written nowhere: each rule's SQL over
+     * the silver tables, its severity kept between 1 and 3 (2 where the rule gives none), and an id
+     * that the same rule, subject and as_of give in every run.
+     */
+    public Dataset<Row> signals(LocalDate asOf, List<CatalogueEntry> rules) {
         List<Dataset<Row>> parts = new ArrayList<>();
         for (CatalogueEntry rule : rules) {
             Dataset<Row> hits = lake.spark().sql(sqlOf(rule), rule.args(asOf));
@@ -212,19 +227,14 @@ public final class CatalogueRunner {
                     greatest(lit(1), least(lit(3), severity.cast(DataTypes.IntegerType))).as("severity"),
                     col("evidence").cast(DataTypes.StringType).as("evidence")));
         }
-        Dataset<Row> all = parts.stream().reduce(Dataset::unionByName).orElseThrow();
+        Dataset<Row> all = parts.stream().reduce(Dataset::unionByName)
+                .orElseGet(() -> lake.spark().createDataFrame(List.<Row>of(), Tables.SIGNAL_SCHEMA).drop("signal_id", "as_of"));
         Column asOfDate = lit(java.sql.Date.valueOf(asOf));
-        Dataset<Row> signals = all.select(
+        return all.select(
                 signalId(col("rule_id"), col("subject_type"), col("subject_id"), asOfDate).as("signal_id"),
                 asOfDate.as("as_of"),
                 col("rule_id"), col("subject_type"), col("subject_id"), col("address_id"), col("buurt_code"),
                 col("severity"), col("evidence"));
-        if (rules.size() == catalogue.rules().size()) {
-            lake.replaceAsOf(SIGNAL, asOf, signals.repartition(1));
-        } else {
-            lake.replaceWhere(SIGNAL, AsOf.of(asOf).predicate("rule_id IN (" + quotedIds(rules) + ")"), signals.repartition(1));
-        }
-        return registerCurrentSignals(asOf, false).count();
     }
 
     /** The same rule, subject and as_of give the same id in every run. */
@@ -242,11 +252,7 @@ public final class CatalogueRunner {
             kept.createOrReplaceTempView(CURRENT_SIGNAL_VIEW);
             return kept;
         } else if (emptyIfMissing) {
-            Dataset<Row> none = lake.spark().sql("SELECT CAST(NULL AS STRING) AS signal_id, CAST(NULL AS DATE) AS as_of, "
-                    + "CAST(NULL AS STRING) AS rule_id, CAST(NULL AS STRING) AS subject_type, "
-                    + "CAST(NULL AS STRING) AS subject_id, CAST(NULL AS STRING) AS address_id, "
-                    + "CAST(NULL AS STRING) AS buurt_code, CAST(NULL AS INT) AS severity, "
-                    + "CAST(NULL AS STRING) AS evidence WHERE false");
+            Dataset<Row> none = lake.spark().createDataFrame(List.<Row>of(), Tables.SIGNAL_SCHEMA);
             none.createOrReplaceTempView(CURRENT_SIGNAL_VIEW);
             return none;
         }
