@@ -2,11 +2,8 @@ package nl.buurtsignaal;
 
 import nl.buurtsignaal.lake.Lake;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -23,28 +20,28 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * Contract sections 1–3 on hand-made deliveries: every reason to reject a whole delivery, with
  * nothing of it landing and a row in audit.delivery; unknown columns dropped and named; delta
- * deliveries by MERGE; full deliveries replacing the state; re-ingest changing nothing.
+ * deliveries by MERGE; full deliveries replacing the state; re-ingest changing nothing. Each test
+ * has a landing zone and a lake of its own.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeliveryContractTest extends SparkTestBase {
     static final String WOZ = "object_id,reference_date,value_eur";
     static final String BRP = "person_id,valid_from,valid_to,address_id,birth_year,status";
 
     @TempDir
-    static Path work;
-    static Path landing;
-    static Path lakeDir;
-    static Path key;
+    Path work;
+    Path landing;
+    Path lakeDir;
+    Path key;
 
-    @BeforeAll
-    static void setUp() throws IOException {
+    @BeforeEach
+    void setUp() throws IOException {
         landing = work.resolve("landing");
         lakeDir = work.resolve("lake");
         key = work.resolve("key.txt");
         Deliveries.privateKeyFile(key, "k2026");
     }
 
-    private static int ingest() {
+    private int ingest() {
         return cli("ingest", "--landing", landing.toString(), "--lake", lakeDir.toString(), "--key-file", key.toString());
     }
 
@@ -57,7 +54,6 @@ class DeliveryContractTest extends SparkTestBase {
     }
 
     @Test
-    @Order(1)
     void everyReasonToRejectADeliveryIsNamedAndNothingOfItLands() throws IOException {
         delivery(landing, "woz_value", "2026-01-01").file("a.csv", WOZ, object(1) + ",2026-01-01,250000").write();
         assertEquals(0, ingest());
@@ -115,7 +111,6 @@ class DeliveryContractTest extends SparkTestBase {
     }
 
     @Test
-    @Order(2)
     void unknownColumnsAreDroppedAndNamedAndBadRowsQuarantinedPseudonymised() throws IOException {
         String[] rows = new String[40];
         for (int i = 0; i < 40; i++) {
@@ -152,10 +147,11 @@ class DeliveryContractTest extends SparkTestBase {
     private static final String EXTRA_VALUES = ",blue,other.csv,99,5,meta," + EXTRA_BSN + ",none";
 
     @Test
-    @Order(3)
     void deltaDeliveriesMergeAndFullDeliveriesReplace() throws IOException {
         Lake lake = lake(lakeDir);
-        // woz_value holds object 1 from the first test. A delta delivery: update 1, add 2 and 3.
+        delivery(landing, "woz_value", "2026-01-01").file("a.csv", WOZ, object(1) + ",2026-01-01,250000").write();
+        assertEquals(0, ingest());
+        // woz_value holds object 1. A delta delivery: update 1, add 2 and 3.
         delivery(landing, "woz_value", "2026-04-01").kind("delta").file("a.csv", WOZ + ",op",
                 object(1) + ",2026-01-01,260000,U", object(2) + ",2026-01-01,300000,U", object(3) + ",2026-01-01,1,U").write();
         assertEquals(0, ingest());
@@ -178,8 +174,10 @@ class DeliveryContractTest extends SparkTestBase {
     }
 
     @Test
-    @Order(4)
-    void ingestingTheSameLandingZoneAgainChangesNoTable() {
+    void ingestingTheSameLandingZoneAgainChangesNoTable() throws IOException {
+        delivery(landing, "woz_value", "2026-01-01").file("a.csv", WOZ, object(1) + ",2026-01-01,250000").write();
+        delivery(landing, "brp_residence", "2026-03-01").file("a.csv", BRP, brpRow(1), brpRow(2)).write();
+        assertEquals(0, ingest());
         Map<String, Long> before = lake(lakeDir).versions();
         assertEquals(0, ingest());
         Map<String, Long> after = lake(lakeDir).versions();
@@ -193,7 +191,6 @@ class DeliveryContractTest extends SparkTestBase {
     }
 
     @Test
-    @Order(5)
     void aRowIsNamedByItsFileAndItsLineInItWhateverTheFilesSizes() throws IOException {
         // three files of one delivery (Spark would read such small files in one partition): a bad row in
         // the second, and in the third a key the first already delivered (the first row counts)
@@ -221,7 +218,6 @@ class DeliveryContractTest extends SparkTestBase {
     }
 
     @Test
-    @Order(6)
     void aFileReadInSeveralPartsStillNamesEachRowByItsLine() throws IOException {
         // Spark reads a file of more than maxPartitionBytes in parts, packed into partitions largest
         // first, so a row's place in a partition is not its line: a bad row and a repeated key in
