@@ -3,6 +3,7 @@ package nl.buurtsignaal.config;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -31,6 +32,8 @@ public record CatalogueEntry(
 
     public static final String RULE = "rule";
     public static final String INDICATOR = "indicator";
+    /** The reference date's placeholder, {@code ${as_of}}. */
+    private static final String AS_OF = "as_of";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
     public boolean isRule() {
@@ -49,33 +52,16 @@ public record CatalogueEntry(
      * SQL list, since a marker stands for one value.
      */
     public String parameterisedSql() {
-        Matcher matcher = PLACEHOLDER.matcher(sql);
-        StringBuilder out = new StringBuilder();
-        while (matcher.find()) {
-            String name = matcher.group(1);
-            String replacement;
-            if ("as_of".equals(name) || (parameters.containsKey(name) && !(parameters.get(name) instanceof List<?>))) {
-                replacement = ":" + name;
-            } else if (parameters.containsKey(name)) {
-                replacement = literal(parameters.get(name));
-            } else {
-                throw new IllegalStateException(file + ": parameter ${" + name + "} is not declared");
-            }
-            matcher.appendReplacement(out, Matcher.quoteReplacement(replacement));
-        }
-        matcher.appendTail(out);
-        return out.toString();
+        return substitute(sql, name -> isSingleValued(name) ? ":" + name : literal(parameters.get(name)));
     }
 
     /** The values of {@link #parameterisedSql}'s markers: as_of and every single-valued parameter the SQL names. */
-    public java.util.Map<String, Object> args(LocalDate asOf) {
-        java.util.Map<String, Object> args = new java.util.LinkedHashMap<>();
-        Matcher matcher = PLACEHOLDER.matcher(sql);
-        while (matcher.find()) {
-            String name = matcher.group(1);
-            if ("as_of".equals(name)) {
+    public Map<String, Object> args(LocalDate asOf) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        for (String name : names(sql)) {
+            if (AS_OF.equals(name)) {
                 args.put(name, java.sql.Date.valueOf(asOf));
-            } else if (parameters.containsKey(name) && !(parameters.get(name) instanceof List<?>)) {
+            } else if (isSingleValued(name)) {
                 args.put(name, parameters.get(name));
             }
         }
@@ -84,34 +70,42 @@ public record CatalogueEntry(
 
     /** Any SQL text with this entry's parameters and as_of in place of its placeholders. */
     public String bind(String text, LocalDate asOf) {
-        Matcher matcher = PLACEHOLDER.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (matcher.find()) {
-            String name = matcher.group(1);
-            String literal;
-            if ("as_of".equals(name)) {
-                literal = "DATE'" + asOf + "'";
-            } else if (parameters.containsKey(name)) {
-                literal = literal(parameters.get(name));
-            } else {
-                throw new IllegalStateException(file + ": parameter ${" + name + "} is not declared");
-            }
-            matcher.appendReplacement(out, Matcher.quoteReplacement(literal));
-        }
-        matcher.appendTail(out);
-        return out.toString();
+        return substitute(text, name -> AS_OF.equals(name) ? "DATE'" + asOf + "'" : literal(parameters.get(name)));
     }
 
     /** Names of the placeholders the SQL uses, without as_of. */
     public List<String> placeholders() {
-        Matcher matcher = PLACEHOLDER.matcher(sql);
-        ArrayList<String> names = new ArrayList<>();
+        return names(sql).stream().filter(name -> !AS_OF.equals(name)).toList();
+    }
+
+    /** as_of, or a declared parameter of one value (not a list): what a marker of Spark's parameterised SQL can stand for. */
+    private boolean isSingleValued(String name) {
+        return AS_OF.equals(name) || parameters.containsKey(name) && !(parameters.get(name) instanceof List<?>);
+    }
+
+    /** Every placeholder's name in the text, in order, as often as it stands there. */
+    private static List<String> names(String text) {
+        List<String> names = new ArrayList<>();
+        Matcher matcher = PLACEHOLDER.matcher(text);
         while (matcher.find()) {
-            if (!"as_of".equals(matcher.group(1))) {
-                names.add(matcher.group(1));
-            }
+            names.add(matcher.group(1));
         }
         return names;
+    }
+
+    /** The text with each placeholder replaced; a name that is neither as_of nor a declared parameter is an error. */
+    private String substitute(String text, java.util.function.UnaryOperator<String> replacement) {
+        Matcher matcher = PLACEHOLDER.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String name = matcher.group(1);
+            if (!AS_OF.equals(name) && !parameters.containsKey(name)) {
+                throw new IllegalStateException(file + ": parameter ${" + name + "} is not declared");
+            }
+            matcher.appendReplacement(out, Matcher.quoteReplacement(replacement.apply(name)));
+        }
+        matcher.appendTail(out);
+        return out.toString();
     }
 
     static String literal(Object value) {

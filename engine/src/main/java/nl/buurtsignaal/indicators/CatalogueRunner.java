@@ -118,7 +118,7 @@ public final class CatalogueRunner {
         for (CatalogueEntry entry : catalogue.entries()) {
             Dataset<Row> result;
             try {
-                result = lake.spark().sql(SILVER_NAME.matcher(entry.parameterisedSql()).replaceAll("v_silver_$1"), entry.args(asOf));
+                result = lake.spark().sql(onPlan(entry), entry.args(asOf));
                 result.schema();
             } catch (Exception e) { // Spark's AnalysisException is a checked exception thrown from Scala
                 throw new UsageException("catalogue " + entry.where() + ": " + firstLine(e.getMessage()).replace("v_silver_", "silver."));
@@ -142,17 +142,34 @@ public final class CatalogueRunner {
         silverPlan.forEach((table, rows) -> rows.createOrReplaceTempView(planView(table)));
         List<Dataset<Row>> parts = new ArrayList<>();
         for (CatalogueEntry rule : catalogue.rules()) {
-            Dataset<Row> found = lake.spark().sql(SILVER_NAME.matcher(rule.parameterisedSql()).replaceAll("v_silver_$1"), rule.args(asOf));
-            Column severity = List.of(found.columns()).contains("severity") ? col("severity") : lit(2);
-            parts.add(found.select(lit(rule.id()).as("rule_id"), lit(rule.subjectType()).as("subject_type"),
-                    col("subject_id").cast(DataTypes.StringType).as("subject_id"),
-                    col("address_id").cast(DataTypes.StringType).as("address_id"),
-                    greatest(lit(1), least(lit(3), severity.cast(DataTypes.IntegerType))).as("severity")));
+            parts.add(ruleRows(rule, lake.spark().sql(onPlan(rule), rule.args(asOf)))
+                    .select("rule_id", "subject_type", "subject_id", "address_id", "severity"));
         }
         return parts.stream().reduce(Dataset::unionByName).orElseThrow();
     }
 
     private static final java.util.regex.Pattern SILVER_NAME = java.util.regex.Pattern.compile("\\bsilver\\.([a-z_]+)");
+
+    /** An entry's SQL reading the planned silver tables (views v_silver_x) instead of the lake's. */
+    private static String onPlan(CatalogueEntry entry) {
+        return SILVER_NAME.matcher(entry.parameterisedSql()).replaceAll("v_silver_$1");
+    }
+
+    /**
+     * A rule's rows in gold.signal's columns but the id and as_of: its severity kept between 1 and 3,
+     * 2 where the rule gives none.
+     */
+    private static Dataset<Row> ruleRows(CatalogueEntry rule, Dataset<Row> found) {
+        Column severity = List.of(found.columns()).contains("severity") ? col("severity") : lit(2);
+        return found.select(
+                lit(rule.id()).as("rule_id"),
+                lit(rule.subjectType()).as("subject_type"),
+                col("subject_id").cast(DataTypes.StringType).as("subject_id"),
+                col("address_id").cast(DataTypes.StringType).as("address_id"),
+                col("buurt_code").cast(DataTypes.StringType).as("buurt_code"),
+                greatest(lit(1), least(lit(3), severity.cast(DataTypes.IntegerType))).as("severity"),
+                col("evidence").cast(DataTypes.StringType).as("evidence"));
+    }
 
     private static String planView(String table) {
         return "v_silver_" + table.substring("silver.".length());
@@ -216,20 +233,11 @@ public final class CatalogueRunner {
     public Dataset<Row> signals(LocalDate asOf, List<CatalogueEntry> rules) {
         List<Dataset<Row>> parts = new ArrayList<>();
         for (CatalogueEntry rule : rules) {
-            Dataset<Row> hits = lake.spark().sql(sqlOf(rule), rule.args(asOf));
-            Column severity = List.of(hits.columns()).contains("severity") ? col("severity") : lit(2);
-            parts.add(hits.select(
-                    lit(rule.id()).as("rule_id"),
-                    lit(rule.subjectType()).as("subject_type"),
-                    col("subject_id").cast(DataTypes.StringType).as("subject_id"),
-                    col("address_id").cast(DataTypes.StringType).as("address_id"),
-                    col("buurt_code").cast(DataTypes.StringType).as("buurt_code"),
-                    greatest(lit(1), least(lit(3), severity.cast(DataTypes.IntegerType))).as("severity"),
-                    col("evidence").cast(DataTypes.StringType).as("evidence")));
+            parts.add(ruleRows(rule, lake.spark().sql(sqlOf(rule), rule.args(asOf))));
         }
         Dataset<Row> all = parts.stream().reduce(Dataset::unionByName)
                 .orElseGet(() -> lake.spark().createDataFrame(List.<Row>of(), Tables.SIGNAL_SCHEMA).drop("signal_id", "as_of"));
-        Column asOfDate = lit(java.sql.Date.valueOf(asOf));
+        Column asOfDate = AsOf.of(asOf).value();
         return all.select(
                 signalId(col("rule_id"), col("subject_type"), col("subject_id"), asOfDate).as("signal_id"),
                 asOfDate.as("as_of"),
