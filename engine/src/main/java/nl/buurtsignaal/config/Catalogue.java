@@ -29,7 +29,7 @@ public final class Catalogue {
     public static final String CARE_THEME = "care_stacking";
     private static final Set<String> SUBJECT_TYPES = Set.of("address", "company", "person", "object");
     private static final Set<String> FIELDS = Set.of("id", "kind", "theme", "description", "practice",
-            "sources", "subject_type", "scale", "parameters", "sql");
+            "sources", "subject_type", "scale", "parameters", "sql", "plant");
 
     private final List<CatalogueEntry> entries;
 
@@ -104,6 +104,8 @@ public final class Catalogue {
             if (CARE_THEME.equals(theme)) {
                 throw new UsageException("catalogue " + name + ": care data may only feed neighbourhood indicators, not rules");
             }
+        } else if (node.has("plant")) {
+            throw new UsageException("catalogue " + name + ": an indicator has no planted case (plant: is for rules)");
         } else if (scale != 100 && scale != 1000) {
             throw new UsageException("catalogue " + name + ": an indicator needs scale 100 or 1000");
         }
@@ -128,7 +130,7 @@ public final class Catalogue {
             });
         }
         CatalogueEntry entry = new CatalogueEntry(id, kind, theme, text(node, "description"), text(node, "practice"),
-                sources, subjectType, scale, parameters, sql, file);
+                sources, subjectType, scale, parameters, sql, file, node.get("plant"));
         Set<String> used = new HashSet<>(entry.placeholders());
         for (String placeholder : used) {
             if (!parameters.containsKey(placeholder)) {

@@ -1,5 +1,7 @@
 package nl.buurtsignaal.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -16,6 +18,8 @@ import java.util.regex.Pattern;
  * @param subjectType for rules: address, company, person or object
  * @param scale       for indicators: 100 (per 100) or 1000 (per 1000)
  * @param parameters  the effective parameters (file defaults overlaid by configuration)
+ * @param plant       for rules: how the synthetic city plants a case of it (the file's {@code plant:}
+ *                    block, read by the generator's {@code PlantScript}), or null
  */
 public record CatalogueEntry(
         String id,
@@ -28,7 +32,8 @@ public record CatalogueEntry(
         int scale,
         Map<String, Object> parameters,
         String sql,
-        Path file) {
+        Path file,
+        JsonNode plant) {
 
     public static final String RULE = "rule";
     public static final String INDICATOR = "indicator";

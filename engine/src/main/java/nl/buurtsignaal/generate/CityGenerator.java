@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -103,6 +104,8 @@ public final class CityGenerator {
     private final Map<String, DeliveryWriter> writers = new LinkedHashMap<>();
     private final List<String[]> planted = new ArrayList<>();
     private final List<String[]> decoys = new ArrayList<>();
+    private final List<PlantScript> scripts;
+    private final PlantScript.City city = new ScriptCity();
 
     public CityGenerator(Options options, List<Buurt> buurten, Catalogue catalogue, Pseudonymiser pseudonymiser, String keyId,
                          Progress progress) {
@@ -112,6 +115,7 @@ public final class CityGenerator {
         this.options = options;
         this.buurten = buurten;
         this.catalogue = catalogue;
+        this.scripts = scripts(catalogue);
         this.pseudonymiser = pseudonymiser;
         this.keyId = keyId;
         this.progress = progress;
@@ -425,126 +429,115 @@ public final class CityGenerator {
     // ---- planted cases, one of each rule per call ----------------------------------------------
 
     /**
-     * One planted case per rule, each just inside the rule's thresholds and windows as the
+     * One planted case per rule, as the rule's own catalogue file declares it ({@code plant:},
+     * run by {@link PlantScript}), each just inside the rule's thresholds and windows as the
      * catalogue sets them (its parameters, with the configuration's overrides), so that a changed
-     * threshold moves the planted case with it rather than silently stop it firing.
+     * threshold moves the planted case with it rather than silently stop it firing; then the
+     * rules' decoys, built to sit just outside.
      */
     private void plantAll() {
-        // U-ADDR-OVERCROWDED: two residents more than the minimum, below the floor area per resident.
-        int residents = p("U-ADDR-OVERCROWDED", "min_residents") + 2;
-        long a = newAddress("woonfunctie", Math.min(40, residents * p("U-ADDR-OVERCROWDED", "max_m2_per_resident") - 1));
-        for (int p = 0; p < residents; p++) {
-            w("brp_residence").write(bsnOf(nextPerson++), monthsBefore(20 + p), null, addressId(a), 1990 + p, "resident");
+        for (PlantScript script : scripts) {
+            plant(script.rule().id(), script.rule().subjectType(), script.plant(city));
         }
-        plant("U-ADDR-OVERCROWDED", "address", addressId(a));
-
-        // U-ADDR-FREQUENT-MOVERS: the minimum of movers, each with the minimum of residence starts in the window.
-        int starts = Math.max(1, p("U-ADDR-FREQUENT-MOVERS", "min_starts"));
-        int moversWindow = p("U-ADDR-FREQUENT-MOVERS", "window_months");
-        int latest = Math.min(5, Math.max(0, (moversWindow - 2) / 4));
-        int earliest = Math.max(latest, moversWindow - 2);
-        a = newAddress("woonfunctie", 110);
-        for (int p = 0; p < p("U-ADDR-FREQUENT-MOVERS", "min_movers"); p++) {
-            String bsn = bsnOf(nextPerson++);
-            for (int k = 0; k < starts; k++) {
-                LocalDate from = monthsBefore(starts == 1 ? latest : earliest - k * (earliest - latest) / (starts - 1));
-                if (k < starts - 1) {
-                    LocalDate to = monthsBefore(earliest - (k + 1) * (earliest - latest) / (starts - 1));
-                    w("brp_residence").write(bsn, from, to, addressId(random.nextLong(dwellings)), 1995, "resident");
-                } else {
-                    w("brp_residence").write(bsn, from, null, addressId(a), 1995, "resident");
-                }
+        for (PlantScript script : scripts) {
+            if (script.hasDecoy()) {
+                decoy(script.rule().id(), script.rule().subjectType(), script.plantDecoy(city));
             }
         }
-        plant("U-ADDR-FREQUENT-MOVERS", "address", addressId(a));
+    }
 
-        // U-ADDR-VOW-CHURN: the minimum of registrations ended as 'vertrokken onbekend waarheen' in the window.
-        int vows = p("U-ADDR-VOW-CHURN", "min_vow");
-        int vowWindow = p("U-ADDR-VOW-CHURN", "window_months");
-        int vowStep = Math.max(0, Math.min(5, (vowWindow - 6) / Math.max(1, vows - 1)));
-        a = newAddress("woonfunctie", 70);
-        for (int p = 0; p < vows; p++) {
-            w("brp_residence").write(bsnOf(nextPerson++), monthsBefore(Math.max(40, vowWindow + 6)),
-                    monthsBefore(Math.min(4, vowWindow - 1) + vowStep * p), addressId(a), 1988, "vow");
+    /** The rules' planting scripts in their declared order (then by file); rules without one plant nothing. */
+    private static List<PlantScript> scripts(Catalogue catalogue) {
+        return catalogue.rules().stream().map(PlantScript::of).filter(java.util.Objects::nonNull)
+                .sorted(java.util.Comparator.comparingInt(PlantScript::order)
+                        .thenComparing(s -> s.rule().file().getFileName().toString()))
+                .toList();
+    }
+
+    /** The generator's rows and draws, as a planting script sees them. */
+    private final class ScriptCity implements PlantScript.City {
+        @Override
+        public PlantScript.Address newAddress(String usage, int floorM2) {
+            return new PlantScript.Address(CityGenerator.this.newAddress(usage, floorM2));
         }
-        w("brp_residence").write(bsnOf(nextPerson++), monthsBefore(3), null, addressId(a), 1980, "resident");
-        plant("U-ADDR-VOW-CHURN", "address", addressId(a));
 
-        // U-ADDR-COMPANY-CLUSTER: the minimum of active establishments at one dwelling.
-        a = newAddress("woonfunctie", 90);
-        w("brp_residence").write(bsnOf(nextPerson++), monthsBefore(60), null, addressId(a), 1970, "resident");
-        for (int c = 0; c < p("U-ADDR-COMPANY-CLUSTER", "min_establishments_residential"); c++) {
-            String company = kvk(nextKvk++);
-            writeEstablishment(company, addressId(a), "7022", "bv", monthsBefore(30 + c), null);
-            w("hr_officer").write(company, bsnOf(random.nextLong(options.persons())), "bestuurder", monthsBefore(30 + c), null);
+        @Override
+        public PlantScript.Person newPerson() {
+            return new PlantScript.Person(bsnOf(nextPerson++));
         }
-        plant("U-ADDR-COMPANY-CLUSTER", "address", addressId(a));
 
-        // U-ADDR-RISK-BRANCH-CHURN: nail studios and phone shops registered in the window, each gone within the lifetime.
-        int churn = p("U-ADDR-RISK-BRANCH-CHURN", "min_establishments");
-        int churnWindow = p("U-ADDR-RISK-BRANCH-CHURN", "window_months");
-        int churnLife = Math.min(6, p("U-ADDR-RISK-BRANCH-CHURN", "lifetime_months"));
-        int churnStep = Math.max(0, Math.min(9, (churnWindow - 12) / Math.max(1, churn - 1)));
-        a = newAddress("winkelfunctie", 60);
-        String[] riskSbi = {"96.02.2", "4778", "9602"};
-        for (int c = 0; c < churn; c++) {
-            String company = kvk(nextKvk++);
-            LocalDate registered = monthsBefore(churnWindow - 6 - churnStep * c);
-            writeEstablishment(company, addressId(a), riskSbi[c % riskSbi.length], "eenmanszaak", registered,
-                    registered.plusMonths(churnLife));
-            w("hr_officer").write(company, bsnOf(random.nextLong(options.persons())), "eigenaar", registered,
-                    registered.plusMonths(churnLife));
+        @Override
+        public PlantScript.Person anyPerson() {
+            return new PlantScript.Person(bsnOf(random.nextLong(options.persons())));
         }
-        plant("U-ADDR-RISK-BRANCH-CHURN", "address", addressId(a));
 
-        // U-PERSON-STRAWMAN: officer of the minimum of new companies, the minimum of them gone within the lifetime.
-        int companies = p("U-PERSON-STRAWMAN", "min_companies");
-        int strawWindow = p("U-PERSON-STRAWMAN", "window_months");
-        int strawStep = Math.max(0, Math.min(6, (strawWindow - 8) / Math.max(1, companies - 1)));
-        int strawLife = Math.min(8, p("U-PERSON-STRAWMAN", "lifetime_months"));
-        String strawman = bsnOf(nextPerson++);
-        a = newAddress("woonfunctie", 55);
-        w("brp_residence").write(strawman, monthsBefore(50), null, addressId(a), 1999, "resident");
-        for (int c = 0; c < companies; c++) {
-            String company = kvk(nextKvk++);
-            LocalDate registered = monthsBefore(strawWindow - 4 - strawStep * c);
-            LocalDate gone = c < p("U-PERSON-STRAWMAN", "min_short_lived") ? registered.plusMonths(strawLife) : null;
-            writeEstablishment(company, addressId(dwellings + random.nextLong(others)), "4941", "bv", registered, gone);
-            w("hr_officer").write(company, strawman, "bestuurder", registered, gone);
+        @Override
+        public PlantScript.Address anyDwelling() {
+            return new PlantScript.Address(random.nextLong(dwellings));
         }
-        plant("U-PERSON-STRAWMAN", "person", pseudonymiser.person(strawman));
 
-        // U-OBJ-ABC: sold twice within the maximum gap, the second time well above the minimum markup.
-        int abcFirst = Math.min(20, p("U-OBJ-ABC", "window_months") - 1);
-        int gap = Math.min(4, Math.min(p("U-OBJ-ABC", "max_gap_months"), p("U-OBJ-ABC", "resale_months")));
-        long resale = 300_000L * (100 + Math.max(45, p("U-OBJ-ABC", "min_markup_pct") + 15)) / 100;
-        a = newAddress("woonfunctie", 100);
-        writeTransfer(a, monthsBefore(abcFirst), false, bsnOf(random.nextLong(options.persons())), 300_000, true);
-        writeTransfer(a, monthsBefore(abcFirst - gap), false, bsnOf(random.nextLong(options.persons())), resale, true);
-        plant("U-OBJ-ABC", "object", objectId(a));
+        @Override
+        public PlantScript.Address anyOther() {
+            return new PlantScript.Address(dwellings + random.nextLong(others));
+        }
 
-        // U-OBJ-CASH-COMPANY: bought in the window without mortgage by a company younger than the maximum age.
-        int bought = Math.min(10, p("U-OBJ-CASH-COMPANY", "window_months") - 1);
-        int age = Math.min(4, p("U-OBJ-CASH-COMPANY", "max_company_age_months") - 1);
-        a = newAddress("woonfunctie", 120);
-        String buyer = kvk(nextKvk++);
-        writeEstablishment(buyer, addressId(dwellings + random.nextLong(others)), "6810", "bv", monthsBefore(bought + age), null);
-        w("hr_officer").write(buyer, bsnOf(random.nextLong(options.persons())), "bestuurder", monthsBefore(bought + age), null);
-        writeTransfer(a, monthsBefore(bought), true, buyer, 520_000, false);
-        plant("U-OBJ-CASH-COMPANY", "object", objectId(a));
+        @Override
+        public PlantScript.Company newCompany() {
+            return new PlantScript.Company(kvk(nextKvk++));
+        }
 
-        // U-ADDR-ENFORCEMENT: closed under Opiumwet 13b inside the severe window.
-        a = newAddress("bijeenkomstfunctie", 150);
-        writeCase(addressId(a), monthsBefore(Math.min(10, p("U-ADDR-ENFORCEMENT", "severe_window_months") - 1)), "closure_13b");
-        plant("U-ADDR-ENFORCEMENT", "address", addressId(a));
+        @Override
+        public LocalDate monthsBefore(int months) {
+            return CityGenerator.this.monthsBefore(months);
+        }
 
-        // A decoy for U-OBJ-CASH-COMPANY: bought without mortgage by a company registered two
-        // months after the transfer. It had no age then (contract section 5), so it must not fire.
-        a = newAddress("woonfunctie", 120);
-        String unborn = kvk(nextKvk++);
-        writeEstablishment(unborn, addressId(a), "4110", "bv", monthsBefore(bought - 2), null);
-        writeTransfer(a, monthsBefore(bought), true, unborn, 480_000, false);
-        decoy("U-OBJ-CASH-COMPANY", "object", objectId(a));
+        @Override
+        public void residence(PlantScript.Person person, LocalDate from, LocalDate to, PlantScript.Address address,
+                              int born, String status) {
+            w("brp_residence").write(person.bsn(), from, to, addressId(address.index()), born, status);
+        }
+
+        @Override
+        public void establishment(PlantScript.Company company, PlantScript.Address at, String sbi, String form,
+                                  LocalDate registered, LocalDate gone) {
+            writeEstablishment(company.kvk(), addressId(at.index()), sbi, form, registered, gone);
+        }
+
+        @Override
+        public void officer(PlantScript.Company company, PlantScript.Person officer, String role, LocalDate from,
+                            LocalDate to) {
+            w("hr_officer").write(company.kvk(), officer.bsn(), role, from, to);
+        }
+
+        @Override
+        public void transfer(PlantScript.Address object, LocalDate on, Object buyer, long price, boolean mortgage) {
+            boolean company = buyer instanceof PlantScript.Company;
+            String id = company ? ((PlantScript.Company) buyer).kvk() : ((PlantScript.Person) buyer).bsn();
+            writeTransfer(object.index(), on, company, id, price, mortgage);
+        }
+
+        @Override
+        public void enforcementCase(PlantScript.Address address, LocalDate opened, String type) {
+            writeCase(addressId(address.index()), opened, type);
+        }
+
+        @Override
+        public String subjectId(Object entity, String subjectType) {
+            if (entity instanceof PlantScript.Address a && subjectType.equals("address")) {
+                return addressId(a.index());
+            }
+            if (entity instanceof PlantScript.Address a && subjectType.equals("object")) {
+                return objectId(a.index());
+            }
+            if (entity instanceof PlantScript.Person p && subjectType.equals("person")) {
+                return pseudonymiser.person(p.bsn());
+            }
+            if (entity instanceof PlantScript.Company c && subjectType.equals("company")) {
+                return c.kvk();
+            }
+            throw new nl.buurtsignaal.base.UsageException("a planted subject " + entity
+                    + " cannot be a subject of type " + subjectType);
+        }
     }
 
     /**
@@ -554,6 +547,10 @@ public final class CityGenerator {
      * only the links (registered_at, officer_of, owns) bring together.
      */
     private void plantCluster() {
+        Set<String> ids = catalogue.rules().stream().map(e -> e.id()).collect(java.util.stream.Collectors.toSet());
+        if (!ids.containsAll(List.of("U-ADDR-OVERCROWDED", "U-PERSON-STRAWMAN", "U-OBJ-CASH-COMPANY"))) {
+            return; // a catalogue without these three rules has no such cluster to link
+        }
         int residents = p("U-ADDR-OVERCROWDED", "min_residents") + 1;
         long crowded = newAddress("woonfunctie", Math.min(45, residents * p("U-ADDR-OVERCROWDED", "max_m2_per_resident") - 2));
         for (int p = 0; p < residents; p++) {

@@ -165,8 +165,32 @@ public final class Trainer {
         return Json.write(evaluate(data, definition, version.name(), progress).metrics());
     }
 
+    /**
+     * The labelled examples a definition trains and tests on, read from the lake: one row per
+     * labelled address and date ({@code point_id}, {@code role} train or test, {@code label} 1 or
+     * 0), its features, the rules' severity as the {@code baseline}, and the fairness audit's groups.
+     *
+     * @param rows        the examples, columns {@link #exampleColumns}
+     * @param learnedFrom how many labels each source gave
+     */
+    record Examples(Dataset<Row> rows, Map<String, Long> learnedFrom, LocalDate cutoff) {
+    }
+
+    /** The columns of the examples, in order: point_id, role, label, the features, baseline, the groups. */
+    static List<String> exampleColumns(List<String> featureIds) {
+        List<String> columns = new ArrayList<>(List.of("point_id", "role", "label"));
+        columns.addAll(featureIds);
+        columns.add("baseline");
+        columns.addAll(ModelData.GROUPS);
+        return columns;
+    }
+
     static Evaluation evaluate(ModelData data, Definition d, String name, Progress progress) {
-        var spark = data.lake().spark();
+        return fit(examples(data, d, name, progress), d, name, progress);
+    }
+
+    /** Reads a definition's examples from the lake (labels, features, baseline and groups); see {@link Examples}. */
+    static Examples examples(ModelData data, Definition d, String name, Progress progress) {
         LocalDate cutoff = d.snapshot().minusMonths(d.testMonths());
         Column cut = lit(java.sql.Date.valueOf(cutoff));
         progress.info("  " + name + ": labels known on " + d.snapshot() + ", train before " + cutoff + ", test after");
@@ -186,13 +210,23 @@ public final class Trainer {
         progress.info("  " + name + ": the rules' severity on " + cutoff + " (the baseline)");
         Dataset<Row> severity = data.severityOn(cutoff).withColumnRenamed("severity", "severity_on_cutoff");
         Dataset<Row> groups = data.groups(d.snapshot());
-        List<String> columns = new ArrayList<>(List.of("point_id", "role", "label"));
-        columns.addAll(d.featureIds());
-        columns.add("baseline");
-        columns.addAll(ModelData.GROUPS);
         Dataset<Row> all = withFeatures.join(severity, "address_id", "left").join(groups.drop("buurt_code"), "address_id", "left")
                 .withColumn("baseline", coalesce(col("severity"), col("severity_on_cutoff"), lit(0)).cast("double"))
-                .select(columns.stream().map(c -> col(c)).toArray(Column[]::new));
+                .select(exampleColumns(d.featureIds()).stream().map(c -> col(c)).toArray(Column[]::new));
+        return new Examples(all, learnedFrom, cutoff);
+    }
+
+    /**
+     * Fits a definition's pipeline (features assembled and standardised, then its classifier, the
+     * grid searched by cross-validation on the training rows) and evaluates it on the test rows
+     * against the rules' severity: the metrics with their intervals, the gate, the calibration and
+     * the fairness audit. Reads nothing but the examples.
+     */
+    static Evaluation fit(Examples labelled, Definition d, String name, Progress progress) {
+        Dataset<Row> all = labelled.rows();
+        var spark = all.sparkSession();
+        LocalDate cutoff = labelled.cutoff();
+        Map<String, Long> learnedFrom = labelled.learnedFrom();
         List<Row> rows = new ArrayList<>(all.collectAsList());
         rows.sort(Comparator.comparing(r -> r.getString(0)));
         List<Row> trainRows = rows.stream().filter(r -> r.getString(1).equals("train")).toList();
