@@ -39,13 +39,13 @@ class LayersTest {
 
     static final ArchRule CONFIG_AND_LAKE_KNOW_NO_STAGE = noClasses()
             .that().resideInAnyPackage("nl.buurtsignaal.config..", "nl.buurtsignaal.lake..")
-            .should().dependOnClassesThat().resideInAnyPackage("nl.buurtsignaal.ingest..", "nl.buurtsignaal.conform..",
+            .should().dependOnClassesThat().resideInAnyPackage("nl.buurtsignaal.ingest..", "nl.buurtsignaal.conform..", "nl.buurtsignaal.areas..",
                     "nl.buurtsignaal.indicators..", "nl.buurtsignaal.scoring..", "nl.buurtsignaal.protect..",
                     "nl.buurtsignaal.publish..", "nl.buurtsignaal.generate..", "nl.buurtsignaal.pipeline..",
                     "nl.buurtsignaal.bench..", "nl.buurtsignaal.models..", "nl.buurtsignaal.hub..", "nl.buurtsignaal.serve..");
 
     static final ArchRule STAGES_DO_NOT_ORCHESTRATE = noClasses()
-            .that().resideInAnyPackage("nl.buurtsignaal.ingest..", "nl.buurtsignaal.conform..",
+            .that().resideInAnyPackage("nl.buurtsignaal.ingest..", "nl.buurtsignaal.conform..", "nl.buurtsignaal.areas..",
                     "nl.buurtsignaal.indicators..", "nl.buurtsignaal.scoring..", "nl.buurtsignaal.protect..",
                     "nl.buurtsignaal.publish..", "nl.buurtsignaal.generate..", "nl.buurtsignaal.models..")
             .should().dependOnClassesThat().resideInAnyPackage("nl.buurtsignaal.pipeline..", "nl.buurtsignaal.bench..")

@@ -115,7 +115,8 @@ public final class GenerateCommand implements Callable<Integer> {
         Path keyFile = options.out().resolve(KEY_FILE);
         writeSyntheticKey(keyFile, options.seed());
         KeyFile keys = KeyFile.read(keyFile);
-        CityGenerator generator = new CityGenerator(options, buurten, nl.buurtsignaal.config.Catalogue.load(config),
+        CityGenerator generator = new CityGenerator(options, buurten, polygonsOf(buurten, config),
+                nl.buurtsignaal.config.Catalogue.load(config),
                 keys.currentPseudonymiser(), keys.currentKeyId(), progress);
         CityGenerator.Summary summary = generator.generate();
         ObjectNode info = Json.MAPPER.createObjectNode();
@@ -132,6 +133,36 @@ public final class GenerateCommand implements Callable<Integer> {
         info.put("note", "Synthetic data made by 'buurtsignaal generate'. The key is derived from the seed: no secret.");
         Json.PRETTY.writeValue(options.out().resolve(INFO_FILE).toFile(), info);
         return summary;
+    }
+
+    /**
+     * The buurten's polygons, from the first classification of conf/areas/ placed by delivered code
+     * that holds every buurt of the city (the CBS vintage its codes are of), so that an address's
+     * point lies in the buurt it is coded in; a buurt without a polygon keeps a point as before.
+     */
+    static java.util.Map<String, org.locationtech.jts.geom.Geometry> polygonsOf(List<CityGenerator.Buurt> buurten,
+                                                                               EngineConfig config) {
+        List<String> codes = buurten.stream().map(CityGenerator.Buurt::code).toList();
+        for (nl.buurtsignaal.areas.Classification c : nl.buurtsignaal.areas.Classification.all(config).values()) {
+            java.util.Set<String> areas = new java.util.HashSet<>();
+            c.areas().forEach(a -> areas.add(a.code()));
+            if (c.placement() == nl.buurtsignaal.areas.Classification.Placement.DELIVERED_CODE && areas.containsAll(codes)) {
+                // a buurt without a polygon of its own: somewhere in its gemeente's
+                java.util.Map<String, org.locationtech.jts.geom.Geometry> polygons = new java.util.HashMap<>(c.geometry());
+                for (nl.buurtsignaal.areas.Classification.Area a : c.areas()) {
+                    if (!polygons.containsKey(a.code())) {
+                        List<org.locationtech.jts.geom.Geometry> gemeente = c.areas().stream()
+                                .filter(o -> o.gemeenteCode().equals(a.gemeenteCode()) && c.geometry().containsKey(o.code()))
+                                .map(o -> c.geometry().get(o.code())).toList();
+                        if (!gemeente.isEmpty()) {
+                            polygons.put(a.code(), org.locationtech.jts.operation.union.UnaryUnionOp.union(gemeente));
+                        }
+                    }
+                }
+                return polygons;
+            }
+        }
+        return java.util.Map.of();
     }
 
     /** The synthetic key: derived from the seed, so that the same seed gives the same landing zone. */

@@ -5,6 +5,7 @@ import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.config.Catalogue;
 import nl.buurtsignaal.config.EngineConfig;
 import nl.buurtsignaal.lake.Lake;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,13 +27,19 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--full", description = "Recompute everything for as_of, also what no new delivery changed since the last run for it.")
     boolean full;
 
+    @Option(names = "--areas", split = ",", paramLabel = "NAME[,NAME...]",
+            description = "Place every address in these classifications of conf/areas/ (default: areas.run of the configuration).")
+    List<String> areas;
+
     @Override
     public Integer call() {
         EngineConfig config = options.config();
         Catalogue.load(config); // a broken catalogue fails before Spark starts
+        List<String> chosen = areas == null ? config.settings().areas().run() : areas;
+        nl.buurtsignaal.areas.Classification.chosen(config, chosen); // so do an unknown or broken classification
         Lake lake = options.openExistingLake(config);
         return options.audited(lake, config, "run", true, audit -> {
-            Pipeline.RunResult result = new Pipeline(lake, config, Progress.stderr("run")).run(asOf, full, audit.runId());
+            Pipeline.RunResult result = new Pipeline(lake, config, Progress.stderr("run")).areas(chosen).run(asOf, full, audit.runId());
             audit.details("as_of " + asOf + ": " + result.signals() + " signals, " + result.indicatorRows()
                     + " indicator rows, " + result.flagged() + " flagged, method " + result.methodVersion()
                     + "; recomputed " + result.recomputed());

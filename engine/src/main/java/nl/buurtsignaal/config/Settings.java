@@ -14,7 +14,7 @@ import java.util.Map;
  * <p>Keys are the YAML's snake_case names ({@code flag_min_score} binds {@code flagMinScore}).
  */
 public record Settings(String lake, String sparkMaster, Map<String, String> spark, Map<String, String> sparkLocal,
-                       SmallInput smallInput, Retention retention, Ingest ingest, String catalogueDir,
+                       SmallInput smallInput, Retention retention, Ingest ingest, String catalogueDir, Areas areas,
                        String referenceBuurten, String referenceGeometry, List<String> riskBranches,
                        Map<String, String> provisions, Scoring scoring, Publication publication, Serve serve, Hub hub,
                        Dossier dossier, Models models, Report report, JsonNode catalogue) {
@@ -55,6 +55,10 @@ public record Settings(String lake, String sparkMaster, Map<String, String> spar
     }
 
     public record Deadlines(int firstStatusDays, int outcomeDays) {
+    }
+
+    /** Neighbourhood classifications: their folder, and those a run places addresses in without --areas. */
+    public record Areas(String dir, List<String> run) {
     }
 
     public record Dossier(int transferWindowMonths, int enforcementWindowMonths) {

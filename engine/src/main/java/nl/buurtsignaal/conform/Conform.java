@@ -16,6 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import nl.buurtsignaal.areas.Classification;
+import nl.buurtsignaal.areas.Placements;
+
 import static org.apache.spark.sql.functions.*;
 
 /**
@@ -106,6 +109,23 @@ public final class Conform {
             progress.info("  " + table.getKey());
             lake.replaceAsOf(table.getKey(), asOf, table.getValue());
         }
+    }
+
+    /**
+     * The areas of a run: silver.buurt (the CBS reference the deliveries are coded in), silver.area
+     * (the areas of every chosen classification) and, for as_of, silver.address_area (every BAG
+     * address placed in each, with the reason where it was not). {@code asWritten} lets the caller
+     * hold silver.buurt for the catalogue. Returns the placement's counts per classification.
+     */
+    public static List<Placements.Counts> writeAreas(Lake lake, EngineConfig config, LocalDate asOf, Dataset<Row> bag,
+                                                     List<Classification> chosen,
+                                                     java.util.function.UnaryOperator<Dataset<Row>> asWritten) {
+        lake.overwrite(Tables.SILVER_BUURT, asWritten.apply(referenceBuurten(lake.spark(), config)));
+        lake.overwrite(Tables.SILVER_AREA, Placements.areas(lake.spark(), chosen).repartition(1));
+        Dataset<Row> placed = Placements.of(bag, chosen);
+        lake.replaceAsOf(Tables.SILVER_ADDRESS_AREA, asOf, placed.withColumn("as_of", lit(java.sql.Date.valueOf(asOf)))
+                .select(asOfFirst(placed)));
+        return Placements.counts(lake.readAsOf(Tables.SILVER_ADDRESS_AREA, asOf), chosen);
     }
 
     /** The CBS neighbourhood reference of conf/ (codes, names, wijk, gemeente): silver.buurt. */

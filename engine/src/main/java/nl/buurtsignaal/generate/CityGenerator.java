@@ -105,10 +105,17 @@ public final class CityGenerator {
     private final List<String[]> planted = new ArrayList<>();
     private final List<String[]> decoys = new ArrayList<>();
     private final List<PlantScript> scripts;
+    private final Map<String, org.locationtech.jts.geom.Geometry> polygons;
     private final PlantScript.City city = new ScriptCity();
 
     public CityGenerator(Options options, List<Buurt> buurten, Catalogue catalogue, Pseudonymiser pseudonymiser, String keyId,
                          Progress progress) {
+        this(options, buurten, Map.of(), catalogue, pseudonymiser, keyId, progress);
+    }
+
+    /** A city whose addresses' RD points lie in their buurt's polygon (RD New, by buurt code). */
+    public CityGenerator(Options options, List<Buurt> buurten, Map<String, org.locationtech.jts.geom.Geometry> polygons,
+                         Catalogue catalogue, Pseudonymiser pseudonymiser, String keyId, Progress progress) {
         if (options.persons() < 100) {
             throw new IllegalArgumentException("--persons must be at least 100");
         }
@@ -116,6 +123,7 @@ public final class CityGenerator {
         this.buurten = buurten;
         this.catalogue = catalogue;
         this.scripts = scripts(catalogue);
+        this.polygons = Map.copyOf(polygons);
         this.pseudonymiser = pseudonymiser;
         this.keyId = keyId;
         this.progress = progress;
@@ -639,11 +647,38 @@ public final class CityGenerator {
         Buurt buurt = buurtOf(index);
         String postcode = (1000 + random.nextInt(9000)) + "" + (char) ('A' + random.nextInt(26)) + (char) ('A' + random.nextInt(26));
         String letter = random.nextDouble() < 0.1 ? String.valueOf((char) ('A' + random.nextInt(4))) : null;
-        double x = 130_000 + random.nextDouble() * 15_000;
-        double y = 460_000 + random.nextDouble() * 20_000;
+        random.nextDouble(); // the draws of the point before the city knew its polygons: the other values stay the city's
+        random.nextDouble();
+        double[] point = pointIn(buurt, index);
+        double x = point[0];
+        double y = point[1];
         w("bag_address").write(addressId(index), objectId(index), postcode, 1 + random.nextInt(300), letter, null,
                 STREETS[random.nextInt(STREETS.length)], "Plaats " + buurt.gemeente(), usage, floor, buurt.code(),
                 Math.round(x * 10) / 10.0, Math.round(y * 10) / 10.0);
+    }
+
+    /**
+     * A point of the address in its buurt's polygon (RD New), drawn from a generator of its own per
+     * address so that the rest of the city does not depend on the polygons; without a polygon, a
+     * point in a box east of Utrecht as before.
+     */
+    private double[] pointIn(Buurt buurt, long index) {
+        SplittableRandom own = new SplittableRandom(options.seed() * 31 + index);
+        org.locationtech.jts.geom.Geometry polygon = polygons.get(buurt.code());
+        if (polygon == null) {
+            return new double[]{130_000 + own.nextDouble() * 15_000, 460_000 + own.nextDouble() * 20_000};
+        }
+        org.locationtech.jts.geom.Envelope box = polygon.getEnvelopeInternal();
+        org.locationtech.jts.geom.GeometryFactory factory = polygon.getFactory();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            double x = Math.round((box.getMinX() + own.nextDouble() * box.getWidth()) * 10) / 10.0;
+            double y = Math.round((box.getMinY() + own.nextDouble() * box.getHeight()) * 10) / 10.0;
+            if (polygon.contains(factory.createPoint(new org.locationtech.jts.geom.Coordinate(x, y)))) {
+                return new double[]{x, y};
+            }
+        }
+        org.locationtech.jts.geom.Point inside = polygon.getInteriorPoint();
+        return new double[]{inside.getX(), inside.getY()};
     }
 
     private void writeWoz(long index, int floor) {

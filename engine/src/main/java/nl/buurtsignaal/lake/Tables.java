@@ -54,6 +54,12 @@ public final class Tables {
     public static final String HUB_MELDING = "hub.melding";
 
     public static final String SILVER_BUURT = "silver.buurt";
+    /** The areas of every classification a run placed addresses in (conf/areas/). */
+    public static final String SILVER_AREA = "silver.area";
+    /** Every address of an as_of placed in each classification, with the reason where it was not. */
+    public static final String SILVER_ADDRESS_AREA = "silver.address_area";
+    /** Per run, as_of and classification: how many addresses were placed and why the others were not. */
+    public static final String AUDIT_AREA_PLACEMENT = "audit.area_placement";
     public static final String SILVER_ADDRESS = "silver.address";
     public static final String SILVER_RESIDENCE = "silver.residence";
     public static final String SILVER_RESIDENT = "silver.resident";

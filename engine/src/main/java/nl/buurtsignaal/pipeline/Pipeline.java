@@ -1,5 +1,7 @@
 package nl.buurtsignaal.pipeline;
 
+import nl.buurtsignaal.areas.Classification;
+import nl.buurtsignaal.areas.Placements;
 import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.config.Catalogue;
 import nl.buurtsignaal.config.CatalogueEntry;
@@ -47,11 +49,19 @@ public final class Pipeline {
     private final EngineConfig config;
     private final Progress progress;
     private Consumer<Stage> onStage = stage -> { };
+    private List<Classification> areas;
 
     public Pipeline(Lake lake, EngineConfig config, Progress progress) {
         this.lake = lake;
         this.config = config;
         this.progress = progress;
+        this.areas = Classification.chosen(config, config.settings().areas().run());
+    }
+
+    /** Places the addresses in these classifications of conf/areas/ (default: areas.run of the configuration). */
+    public Pipeline areas(List<String> names) {
+        this.areas = Classification.chosen(config, names);
+        return this;
     }
 
     /** Also tells {@code listener} each stage as it starts. */
@@ -140,7 +150,10 @@ public final class Pipeline {
             staleSilver.replaceAll((table, rows) -> lake.exists(table) ? rows : runner.asWritten(table, rows));
             Conform.write(lake, asOf, staleSilver, progress);
         }
-        lake.overwrite(Tables.SILVER_BUURT, runner.asWritten(Tables.SILVER_BUURT, Conform.referenceBuurten(lake.spark(), config)));
+        List<Placements.Counts> placed = Conform.writeAreas(lake, config, asOf, plan.bronze().get("bag_address"), areas,
+                rows -> runner.asWritten(Tables.SILVER_BUURT, rows));
+        placed.forEach(counts -> progress.info("  " + counts.line()));
+        recordPlacement(runId, asOf, placed);
 
         step(Stage.RULES, "rules -> gold.signal (" + staleRules.size() + " of " + catalogue.rules().size() + " rules)");
         long signals = runner.runRules(asOf, staleRules);
@@ -194,6 +207,20 @@ public final class Pipeline {
             lake.overwrite(Tables.RULE_PRECISION, RulePrecision.rows(lake, config));
         }
     }
+
+    /** The placement's counts in audit.area_placement, one row per classification. */
+    private void recordPlacement(String runId, LocalDate asOf, List<Placements.Counts> placed) {
+        List<Row> rows = placed.stream().map(c -> org.apache.spark.sql.RowFactory.create(runId, Date.valueOf(asOf),
+                c.areas(), c.addresses(), c.placed(), c.outside(), c.noPoint(), c.unknownCode(), c.notCovered(),
+                c.disagreeing())).toList();
+        lake.append(Tables.AUDIT_AREA_PLACEMENT, lake.spark().createDataFrame(rows, PLACEMENT_SCHEMA)
+                .withColumn("recorded_at", org.apache.spark.sql.functions.current_timestamp()).repartition(1));
+    }
+
+    private static final org.apache.spark.sql.types.StructType PLACEMENT_SCHEMA = new org.apache.spark.sql.types.StructType()
+            .add("run_id", "string").add("as_of", "date").add("areas", "string").add("addresses", "long")
+            .add("placed", "long").add("outside", "long").add("no_point", "long").add("unknown_code", "long")
+            .add("not_covered", "long").add("disagreeing", "long");
 
     private static List<CatalogueEntry> stale(List<CatalogueEntry> entries, Incremental state,
                                               Map<String, Collection<String>> inputs) {
