@@ -241,7 +241,7 @@ public final class BenchReport {
         String old = Files.exists(page) ? Files.readString(page, StandardCharsets.UTF_8) : "";
         // the sections of the hub's and the models' benches and the profile are kept
         String written = markdown();
-        for (Sections kept : List.of(Sections.PROFILE, Sections.HUB, Sections.MODELS)) {
+        for (Sections kept : List.of(Sections.PROFILE, Sections.HUB, Sections.MODELS, Sections.AREAS)) {
             String section = kept.of(old);
             if (!section.isEmpty()) {
                 written = kept.into(written, section);

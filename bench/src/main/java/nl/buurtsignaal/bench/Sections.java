@@ -8,6 +8,7 @@ package nl.buurtsignaal.bench;
 public record Sections(String begin, String end) {
     public static final Sections HUB = new Sections("<!-- hub-bench -->", "<!-- /hub-bench -->");
     public static final Sections MODELS = new Sections("<!-- model-bench:begin -->", "<!-- model-bench:end -->");
+    public static final Sections AREAS = new Sections("<!-- area-bench:begin -->", "<!-- area-bench:end -->");
     public static final Sections PROFILE = new Sections("<!-- profile:begin -->", "<!-- profile:end -->");
 
     /** The page with this section replaced by {@code section} (markers included), or added at its end. */

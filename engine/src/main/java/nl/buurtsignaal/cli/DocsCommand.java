@@ -24,6 +24,11 @@ import java.util.concurrent.Callable;
                 "algoritmeregister.md (an entry per algorithm for the Algoritmeregister). With --lake, the cards also hold",
                 "every registered version's metrics and fairness figures."})
 final class DocsCommand implements Callable<Integer> {
+    @Option(names = {"-v", "--verbose"}, description = "Show stack traces of unexpected failures.")
+    void setVerbose(boolean value) {
+        Main.ConfigOptions.verbose = value;
+    }
+
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write (default: docs/ of the project).")
     Path out;
 

@@ -33,6 +33,11 @@ import java.util.concurrent.Callable;
                 "with planted cases for every rule (listed in <out>/_planted.csv).",
                 "Synthetic only: its key is derived from the seed and is no secret."})
 public final class GenerateCommand implements Callable<Integer> {
+    @Option(names = {"-v", "--verbose"}, description = "Show stack traces of unexpected failures.")
+    void setVerbose(boolean value) {
+        Main.ConfigOptions.verbose = value;
+    }
+
     public static final String INFO_FILE = "_generated.json";
     public static final String KEY_FILE = "_key.txt";
 

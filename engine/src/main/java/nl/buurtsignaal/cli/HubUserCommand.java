@@ -18,6 +18,11 @@ import java.util.concurrent.Callable;
         description = {"Manage the hub's users file: 'hub-user add' adds a user or replaces their role and password.",
                 "The password is read from standard input (one line) and stored as an Argon2id hash only."})
 final class HubUserCommand implements Callable<Integer> {
+    @Option(names = {"-v", "--verbose"}, description = "Show stack traces of unexpected failures.")
+    void setVerbose(boolean value) {
+        Main.ConfigOptions.verbose = value;
+    }
+
     @Parameters(index = "0", paramLabel = "ACTION", description = "add")
     String action;
 

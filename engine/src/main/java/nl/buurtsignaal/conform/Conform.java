@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import nl.buurtsignaal.areas.Classification;
+import nl.buurtsignaal.areas.Crosswalk;
 import nl.buurtsignaal.areas.Placements;
 
 import static org.apache.spark.sql.functions.*;
@@ -114,7 +115,8 @@ public final class Conform {
     /**
      * The areas of a run: silver.buurt (the CBS reference the deliveries are coded in), silver.area
      * (the areas of every chosen classification) and, for as_of, silver.address_area (every BAG
-     * address placed in each, with the reason where it was not). {@code asWritten} lets the caller
+     * address placed in each, with the reason where it was not) and gold.area_crosswalk between
+     * them (when there are two or more). {@code asWritten} lets the caller
      * hold silver.buurt for the catalogue. Returns the placement's counts per classification.
      */
     public static List<Placements.Counts> writeAreas(Lake lake, EngineConfig config, LocalDate asOf, Dataset<Row> bag,
@@ -125,7 +127,13 @@ public final class Conform {
         Dataset<Row> placed = Placements.of(bag, chosen);
         lake.replaceAsOf(Tables.SILVER_ADDRESS_AREA, asOf, placed.withColumn("as_of", lit(java.sql.Date.valueOf(asOf)))
                 .select(asOfFirst(placed)));
-        return Placements.counts(lake.readAsOf(Tables.SILVER_ADDRESS_AREA, asOf), chosen);
+        Dataset<Row> written = lake.readAsOf(Tables.SILVER_ADDRESS_AREA, asOf);
+        if (chosen.size() > 1 || lake.exists(Tables.AREA_CROSSWALK)) {
+            Dataset<Row> crosswalk = Crosswalk.of(written, lake.readAsOf(Tables.SILVER_RESIDENT, asOf));
+            lake.replaceAsOf(Tables.AREA_CROSSWALK, asOf, crosswalk.withColumn("as_of", lit(java.sql.Date.valueOf(asOf)))
+                    .select(asOfFirst(crosswalk)).repartition(1));
+        }
+        return Placements.counts(written, chosen);
     }
 
     /** The CBS neighbourhood reference of conf/ (codes, names, wijk, gemeente): silver.buurt. */

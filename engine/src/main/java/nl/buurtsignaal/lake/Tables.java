@@ -58,6 +58,8 @@ public final class Tables {
     public static final String SILVER_AREA = "silver.area";
     /** Every address of an as_of placed in each classification, with the reason where it was not. */
     public static final String SILVER_ADDRESS_AREA = "silver.address_area";
+    /** Per as_of: each area of one classification against each of another, with the addresses and residents they share. */
+    public static final String AREA_CROSSWALK = "gold.area_crosswalk";
     /** Per run, as_of and classification: how many addresses were placed and why the others were not. */
     public static final String AUDIT_AREA_PLACEMENT = "audit.area_placement";
     public static final String SILVER_ADDRESS = "silver.address";

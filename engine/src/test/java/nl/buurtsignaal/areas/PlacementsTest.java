@@ -56,6 +56,38 @@ class PlacementsTest extends SparkTestBase {
     }
 
     @Test
+    void theCrosswalkSharesAnAreaOutOverItsPartsAndMergesWholeAreas() {
+        // old: X (a1, a2, a3), Y (a4), Z (a5), W (a6); new: X split into X1 (a1, a2) and X2 (a3), Y and Z
+        // merged into YZ; a6 is outside every new area and counts in no pair
+        StructType schema = new StructType().add("areas", DataTypes.StringType).add("address_id", DataTypes.StringType)
+                .add("area_code", DataTypes.StringType).add("status", DataTypes.StringType);
+        Dataset<Row> placed = spark().createDataFrame(List.of(
+                RowFactory.create("old", "a1", "X", "placed"), RowFactory.create("new", "a1", "X1", "placed"),
+                RowFactory.create("old", "a2", "X", "placed"), RowFactory.create("new", "a2", "X1", "placed"),
+                RowFactory.create("old", "a3", "X", "placed"), RowFactory.create("new", "a3", "X2", "placed"),
+                RowFactory.create("old", "a4", "Y", "placed"), RowFactory.create("new", "a4", "YZ", "placed"),
+                RowFactory.create("old", "a5", "Z", "placed"), RowFactory.create("new", "a5", "YZ", "placed"),
+                RowFactory.create("old", "a6", "W", "placed"), RowFactory.create("new", "a6", null, "outside")), schema);
+        // residents: two at a1, one at a2, a3 and a5, none at a4
+        Dataset<Row> residents = spark().createDataFrame(List.of(RowFactory.create("a1"), RowFactory.create("a1"),
+                        RowFactory.create("a2"), RowFactory.create("a3"), RowFactory.create("a5"), RowFactory.create("a6")),
+                new StructType().add("address_id", DataTypes.StringType));
+        assertRows(List.of(
+                        // the split, by hand: X's 3 addresses 2 + 1, its 4 residents 3 + 1
+                        "old,X,new,X1,2,0.6666666666666666,3,0.75",
+                        "old,X,new,X2,1,0.3333333333333333,1,0.25",
+                        // the merge: each old area whole into YZ (Y has no residents: no resident share)
+                        "old,Y,new,YZ,1,1.0,0,",
+                        "old,Z,new,YZ,1,1.0,1,1.0",
+                        // and back: YZ's two addresses half from Y, half from Z; its one resident from Z
+                        "new,X1,old,X,2,1.0,3,1.0",
+                        "new,X2,old,X,1,1.0,1,1.0",
+                        "new,YZ,old,Y,1,0.5,0,0.0",
+                        "new,YZ,old,Z,1,0.5,1,1.0"),
+                Crosswalk.of(placed, residents));
+    }
+
+    @Test
     void runRefusesAnUnknownClassificationBeforeAnythingRuns() {
         String err = stderrOf(() -> assertEquals(2, cli("run", "--lake", dir.resolve("lake").toString(),
                 "--as-of", "2026-10-31", "--areas", "cbs-2014,buurten-2031")));
