@@ -187,7 +187,8 @@ const COLOURS = ['#f1eef6', '#d0d1e6', '#a6bddb', '#74a9cf', '#2b8cbe', '#045a8d
 async function mapPage() {
   if (!state.options) state.options = await api('GET', '/api/options');
   const theme = state.theme || 'undermining';
-  const data = await api('GET', `/api/map?theme=${theme}&as_of=${state.filters.as_of || ''}`);
+  const data = await api('GET', `/api/map?theme=${theme}&as_of=${state.filters.as_of || ''}&areas=${encodeURIComponent(state.mapAreas || '')}`);
+  const ownAreas = data.areas === data.default_areas;
   const byCode = Object.fromEntries(data.buurten.map(b => [b.code, b]));
   const features = (data.geometry.features || []).filter(ft => byCode[ft.properties.buurt_code]
     && (!state.mapGemeente || byCode[ft.properties.buurt_code].gemeente === state.mapGemeente));
@@ -209,9 +210,9 @@ async function mapPage() {
     const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
     path.setAttribute('d', d); path.setAttribute('fill', colour(b.score)); path.setAttribute('data-code', b.code);
     const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
-    title.textContent = `${b.name} (${b.gemeente}): score ${b.score ?? '–'}, ${b.signals} signals`;
+    title.textContent = `${b.name} (${b.gemeente}): score ${b.score ?? '–'}` + (ownAreas ? `, ${b.signals} signals` : '');
     path.append(title);
-    path.addEventListener('click', () => { state.filters = { buurt_code: b.code }; state.page = 0; location.hash = '#/queue'; });
+    if (ownAreas) path.addEventListener('click', () => { state.filters = { buurt_code: b.code }; state.page = 0; location.hash = '#/queue'; });
     svg.append(path);
   }
   const gemeenten = [...new Set(data.buurten.map(b => b.gemeente))].sort();
@@ -219,9 +220,12 @@ async function mapPage() {
     el('option', { value: '' }, 'all'), gemeenten.map(g => el('option', { value: g, selected: g === state.mapGemeente }, g))));
   const themes = el('label', {}, 'Theme', el('select', { id: 'theme', on: { change: ev => { state.theme = ev.target.value; mapPage().catch(fail); } } },
     ['undermining', 'care_stacking'].map(t => el('option', { value: t, selected: t === theme }, label(t)))));
+  const classifications = el('label', {}, 'Areas', el('select', { id: 'map-areas', on: { change: ev => { state.mapAreas = ev.target.value; state.mapGemeente = ''; mapPage().catch(fail); } } },
+    data.classifications.map(a => el('option', { value: a, selected: a === data.areas }, a))));
   const legend = el('p', { class: 'legend' }, `score ${lo.toFixed(1)} `, COLOURS.map(c => { const s = el('span'); s.style.background = c; return s; }), ` ${hi.toFixed(1)} · grey: no score`);
-  show(el('h1', {}, `Neighbourhoods by ${label(theme)} score, ${data.as_of ?? ''}`), el('div', { class: 'card' }, el('div', { class: 'filters' }, themes, gemeenteFilter), legend),
-    el('div', { id: 'map' }, svg), el('p', { class: 'muted' }, 'Click a neighbourhood to see its signals. The map shows neighbourhoods only, never addresses.'));
+  show(el('h1', {}, `Neighbourhoods by ${label(theme)} score, ${data.as_of ?? ''}`), el('div', { class: 'card' }, el('div', { class: 'filters' }, themes, classifications, gemeenteFilter), legend),
+    el('div', { id: 'map' }, svg), el('p', { class: 'muted' }, ownAreas ? 'Click a neighbourhood to see its signals. The map shows neighbourhoods only, never addresses.'
+      : `Scores in the areas of ${data.areas}. Signals carry their CBS buurt: choose ${data.default_areas} to click through to them. The map shows areas only, never addresses.`));
 }
 
 async function auditPage() {

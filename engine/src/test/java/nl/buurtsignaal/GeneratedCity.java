@@ -9,7 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * One generated city of 15,000 persons per test JVM, ingested and run for {@link #AS_OF}: the
- * models learn on it (ModelsIT) and the council's report is drawn from it (ReportIT), which costs
+ * models learn on it (ModelsIT), the council's report is drawn from it (ReportIT) and its results in two
+ * classifications of areas are compared (AreasIT), which costs
  * one city instead of two. Made on first use, kept until the JVM ends.
  */
 final class GeneratedCity {
@@ -29,7 +30,8 @@ final class GeneratedCity {
                 "--as-of", AS_OF.toString(), "--plants", "1", "--all-parquet"));
         assertEquals(0, SparkTestBase.cli("ingest", "--landing", landing.toString(), "--lake", lake.toString(),
                 "--key-file", key.toString()));
-        assertEquals(0, SparkTestBase.cli("run", "--lake", lake.toString(), "--as-of", AS_OF.toString()));
+        // both classifications of conf/areas side by side (AreasIT); the default's rows are what the others read
+        assertEquals(0, SparkTestBase.cli("run", "--lake", lake.toString(), "--as-of", AS_OF.toString(), "--areas", "cbs-2014,hlt-2026"));
     }
 
     static synchronized GeneratedCity get() {

@@ -278,7 +278,7 @@ public final class Bench {
             meter.start("indicators");
             duck.indicators(indicators, asOf);
             meter.stop();
-            return new DuckDbRun(rowsRead, bronzeRows, duck.silverRows(), compare(lake, asOf, duck.signals(), duck.counts(), withoutTwin));
+            return new DuckDbRun(rowsRead, bronzeRows, duck.silverRows(), compare(lake, config, asOf, duck.signals(), duck.counts(), withoutTwin));
         }
     }
 
@@ -290,7 +290,7 @@ public final class Bench {
         return uri.startsWith("file:") ? Path.of(URI.create(uri)).toString() : uri;
     }
 
-    static Check compare(Lake lake, LocalDate asOf, Set<String> duckSignals, Map<String, String> duckCounts,
+    static Check compare(Lake lake, EngineConfig config, LocalDate asOf, Set<String> duckSignals, Map<String, String> duckCounts,
                          List<String> withoutTwin) {
         java.sql.Date on = java.sql.Date.valueOf(asOf);
         Set<String> engineSignals = new HashSet<>();
@@ -301,7 +301,9 @@ public final class Bench {
             }
         }
         Map<String, String> engineCounts = new HashMap<>();
-        for (Row row : lake.readAsOf(Tables.BUURT_INDICATOR, asOf)
+        // the peer computes the delivered CBS codes: the default classification's rows
+        for (Row row : nl.buurtsignaal.lake.AreaRows.of(lake.readAsOf(Tables.BUURT_INDICATOR, asOf),
+                        nl.buurtsignaal.lake.AreaRows.defaultAreas(config), config)
                 .filter(col("numerator").notEqual(0).or(col("denominator").notEqual(0)))
                 .select("indicator_id", "buurt_code", "numerator", "denominator").collectAsList()) {
             if (!withoutTwin.contains(row.getString(0))) {

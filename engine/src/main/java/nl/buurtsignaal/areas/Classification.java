@@ -88,7 +88,29 @@ public record Classification(String name, String title, Placement placement, Lis
 
     /** The named classifications (for {@code run --areas}); an unknown name is a one-line error listing the known. */
     public static List<Classification> chosen(EngineConfig config, List<String> names) {
-        Map<String, Classification> all = all(config);
+        return chosen(all(config), config, names);
+    }
+
+    /** Checks that each name is a classification's folder, without reading them: a one-line error names the known. */
+    public static void checkNames(EngineConfig config, List<String> names) {
+        Path folder = config.resolve(config.settings().areas().dir());
+        if (names.isEmpty()) {
+            throw new UsageException("name at least one classification of " + folder);
+        }
+        for (String name : names) {
+            if (!name.matches("[a-z0-9][a-z0-9-]*") || !Files.isRegularFile(folder.resolve(name).resolve("area.yaml"))) {
+                String[] known = folder.toFile().list();
+                throw new UsageException("no classification " + name + " in " + folder + " (there are: "
+                        + String.join(", ", known == null ? new String[0] : java.util.Arrays.stream(known).sorted().toArray(String[]::new)) + ")");
+            }
+        }
+    }
+
+    /** The named classifications among {@code all}, in the order named. */
+    public static List<Classification> chosen(Map<String, Classification> all, EngineConfig config, List<String> names) {
+        if (names.isEmpty()) {
+            throw new UsageException("name at least one classification of " + config.resolve(config.settings().areas().dir()));
+        }
         List<Classification> chosen = new ArrayList<>();
         for (String name : new LinkedHashSet<>(names)) {
             Classification c = all.get(name);
@@ -316,6 +338,65 @@ public record Classification(String name, String title, Placement placement, Lis
             coordinates[i] = new Coordinate(x, y);
         }
         return FACTORY.createLinearRing(coordinates);
+    }
+
+    /**
+     * Whether an address's area is the CBS code delivered with it, unchanged (placement by
+     * delivered code without codes.csv): the results are then computed on the delivered codes
+     * themselves, as the contract's gold tables define them, a code not in areas.csv included.
+     */
+    public boolean asDelivered() {
+        return placement == Placement.DELIVERED_CODE && codes.isEmpty();
+    }
+
+    /**
+     * The classification's boundaries for a map: its GeoJSON in WGS 84 (longitude, latitude), each
+     * feature's properties {@code buurt_code} (the area's code) and {@code buurt_name}; empty where
+     * the classification has no geometry.
+     */
+    public static JsonNode mapGeoJson(EngineConfig config, String name) {
+        Path dir = config.resolve(config.settings().areas().dir()).resolve(name);
+        Classification c = load(dir);
+        ObjectNode spec = EngineConfig.readYaml(dir.resolve("area.yaml"));
+        ObjectNode out = Json.MAPPER.createObjectNode().put("type", "FeatureCollection");
+        com.fasterxml.jackson.databind.node.ArrayNode features = out.putArray("features");
+        if (!spec.has("geometry")) {
+            return out;
+        }
+        JsonNode geometry = spec.path("geometry");
+        String codeProperty = geometry.path("code_property").asText("code");
+        CoordinateTransform toWgs84 = geometry.path("crs").asText("").equals(RD)
+                ? new CoordinateTransformFactory().createTransform(new CRSFactory().createFromName(RD),
+                        new CRSFactory().createFromName("EPSG:4326")) : null;
+        Map<String, String> names = new LinkedHashMap<>();
+        c.areas().forEach(a -> names.put(a.code(), a.name()));
+        try {
+            for (JsonNode feature : Json.MAPPER.readTree(dir.resolve(geometry.path("file").asText("areas.geojson")).toFile())
+                    .path("features")) {
+                String code = feature.path("properties").path(codeProperty).asText("");
+                ObjectNode f = features.addObject().put("type", "Feature");
+                f.putObject("properties").put("buurt_code", code).put("buurt_name", names.get(code));
+                JsonNode g = feature.path("geometry").deepCopy();
+                if (toWgs84 != null) {
+                    g.findValues("coordinates").forEach(coordinates -> toLonLat(coordinates, toWgs84));
+                }
+                f.set("geometry", g);
+            }
+        } catch (IOException e) {
+            throw new UsageException("areas/" + name + ": its GeoJSON cannot be read");
+        }
+        return out;
+    }
+
+    private static void toLonLat(JsonNode coordinates, CoordinateTransform toWgs84) {
+        if (coordinates.isArray() && coordinates.size() >= 2 && coordinates.get(0).isNumber()) {
+            ProjCoordinate p = toWgs84.transform(new ProjCoordinate(coordinates.get(0).asDouble(), coordinates.get(1).asDouble()),
+                    new ProjCoordinate());
+            ((com.fasterxml.jackson.databind.node.ArrayNode) coordinates).set(0, Math.round(p.x * 1e6) / 1e6);
+            ((com.fasterxml.jackson.databind.node.ArrayNode) coordinates).set(1, Math.round(p.y * 1e6) / 1e6);
+        } else {
+            coordinates.forEach(c -> toLonLat(c, toWgs84));
+        }
     }
 
     /** The gemeente of a delivered CBS buurt code (BU05340001 is in GM0534), or null. */

@@ -68,7 +68,10 @@ final class DemoCommand implements Callable<Integer> {
         EngineConfig config = options.config();
         Lake opened = options.openLake(config);
         Progress progress = Progress.stderr("demo");
-        Pipeline engine = new Pipeline(opened, config, progress);
+        // the demo shows every classification of conf/areas side by side, the configured ones first
+        List<String> areas = new java.util.ArrayList<>(config.settings().areas().run());
+        nl.buurtsignaal.areas.Classification.all(config).keySet().stream().filter(n -> !areas.contains(n)).forEach(areas::add);
+        Pipeline engine = new Pipeline(opened, config, progress).areas(areas);
         options.audited(opened, config, "demo", true, audit -> {
             List<Ingest.Outcome> outcomes = engine.ingest(landing, key, audit.runId());
             if (outcomes.stream().anyMatch(o -> !o.accepted())) {
@@ -114,18 +117,26 @@ final class DemoCommand implements Callable<Integer> {
         lake.registerAll();
         out.println();
         out.println("buurtsignaal demo: synthetic city of " + landing.getFileName() + ", as_of " + asOf);
-        for (String theme : config.themes()) {
-            out.println();
-            out.println("Top neighbourhoods, theme " + theme + " (score = weighted robust z; flagged at the configured minimum):");
-            List<Row> top = lake.spark().sql(
-                    "SELECT s.rank, s.buurt_code, coalesce(b.buurt_name, '?') AS buurt_name, coalesce(b.gemeente_name, '?') AS gemeente, "
-                            + "s.score, s.flagged, s.contributions[0].indicator_id AS top_indicator "
-                            + "FROM gold.buurt_score s LEFT JOIN silver.buurt b ON b.buurt_code = s.buurt_code "
-                            + "WHERE s.as_of = :as_of AND s.theme = :theme AND s.rank <= 5 ORDER BY s.rank",
-                    Map.of(AsOf.PARAMETER, java.sql.Date.valueOf(asOf), "theme", theme)).collectAsList();
-            for (Row r : top) {
-                out.printf(Locale.ROOT, "  %d. %s %-28s %-10s score %6.2f%s  (mostly %s)%n", r.getInt(0), r.getString(1),
-                        r.getString(2), r.getString(3), r.getDouble(4), r.getBoolean(5) ? " FLAGGED" : "", r.getString(6));
+        List<String> computed = lake.readAsOf(nl.buurtsignaal.lake.Tables.BUURT_SCORE, asOf).select("areas").distinct()
+                .collectAsList().stream().map(r -> r.getString(0)).sorted(java.util.Comparator
+                        .comparing((String a) -> !a.equals(nl.buurtsignaal.lake.AreaRows.defaultAreas(config))).thenComparing(a -> a)).toList();
+        for (String areas : computed) {
+            nl.buurtsignaal.lake.AreaRows.names(lake, areas).createOrReplaceTempView("demo_names");
+            for (String theme : config.themes()) {
+                out.println();
+                out.println("Top neighbourhoods in " + areas + ", theme " + theme
+                        + " (score = weighted robust z; flagged at the configured minimum):");
+                List<Row> top = lake.spark().sql(
+                        "SELECT s.rank, s.buurt_code, coalesce(b.buurt_name, '?') AS buurt_name, coalesce(b.gemeente_name, '?') AS gemeente, "
+                                + "s.score, s.flagged, s.contributions[0].indicator_id AS top_indicator "
+                                + "FROM gold.buurt_score s LEFT JOIN demo_names b ON b.buurt_code = s.buurt_code "
+                                + "WHERE s.as_of = :as_of AND s.theme = :theme AND s.areas = :areas AND s.rank <= :top ORDER BY s.rank",
+                        Map.of(AsOf.PARAMETER, java.sql.Date.valueOf(asOf), "theme", theme, "areas", areas,
+                                "top", computed.indexOf(areas) == 0 ? 5 : 3)).collectAsList();
+                for (Row r : top) {
+                    out.printf(Locale.ROOT, "  %d. %-10s %-28s %-10s score %6.2f%s  (mostly %s)%n", r.getInt(0), r.getString(1),
+                            r.getString(2), r.getString(3), r.getDouble(4), r.getBoolean(5) ? " FLAGGED" : "", r.getString(6));
+                }
             }
         }
         out.println();
@@ -137,8 +148,10 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Query the lake, for example:");
         out.println("  bin/buurtsignaal sql --lake " + lakeDir + " \"SELECT rule_id, subject_id, evidence FROM gold.signal LIMIT 5\"");
-        out.println("  bin/buurtsignaal sql --lake " + lakeDir + " \"SELECT * FROM gold.buurt_score WHERE flagged\"");
-        out.println("Tables: bronze.<source>, silver.*, gold.signal, gold.buurt_indicator, gold.buurt_score, gold.subject_link, "
+        out.println("  bin/buurtsignaal sql --lake " + lakeDir + " \"SELECT * FROM gold.buurt_score WHERE flagged AND areas = '"
+                + computed.get(computed.size() - 1) + "'\"");
+        out.println("Tables: bronze.<source>, silver.*, gold.signal, gold.buurt_indicator, gold.buurt_score (both per classification of "
+                + "areas, column areas), gold.buurt_indicator_trend, gold.area_crosswalk, gold.subject_link, "
                 + "gold.control_sample, gold.rule_precision, hub.review, audit.delivery, audit.run, quarantine.row");
         out.println();
         out.println("Write the council's neighbourhood report (one HTML file per gemeente, maps included):");

@@ -5,6 +5,7 @@ import nl.buurtsignaal.base.EngineException;
 import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.base.Progress;
 import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.lake.AreaRows;
 import nl.buurtsignaal.lake.Lake;
 import nl.buurtsignaal.publish.OpenData;
 import org.apache.spark.sql.Dataset;
@@ -34,6 +35,11 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write buurt_indicators_<as_of>.csv and .parquet.")
     Path out;
 
+    @Option(names = "--areas", paramLabel = "NAME",
+            description = "The classification of areas to publish (default: the first of areas.run); another than the default "
+                    + "is written as buurt_indicators_<NAME>_<as_of>.")
+    String areas;
+
     @Override
     public Integer call() throws IOException {
         EngineConfig config = options.config();
@@ -51,12 +57,15 @@ final class PublishCommand implements Callable<Integer> {
         if (!lake.exists(Tables.BUURT_INDICATOR) || !lake.exists(Tables.SILVER_BUURT)) {
             throw new UsageException("no indicators in the lake: run 'run --as-of " + asOf + "' first");
         }
-                Dataset<Row> export = OpenData.export(lake.read(Tables.BUURT_INDICATOR), lake.read(Tables.SILVER_BUURT), asOf, nl.buurtsignaal.scoring.Disclosure.of(config));
+        String chosen = AreaRows.chosen(config, areas);
+        Dataset<Row> export = OpenData.export(AreaRows.of(lake.read(Tables.BUURT_INDICATOR), chosen, config),
+                AreaRows.names(lake, chosen), asOf, nl.buurtsignaal.scoring.Disclosure.of(config));
         if (export.isEmpty()) {
-            throw new UsageException("no indicators for as_of " + asOf + " in the lake");
+            throw new UsageException("no indicators for as_of " + asOf + " in areas " + chosen
+                    + " in the lake (run 'run --as-of " + asOf + " --areas " + chosen + "')");
         }
         Files.createDirectories(out);
-        String base = "buurt_indicators_" + asOf;
+        String base = "buurt_indicators_" + (chosen.equals(AreaRows.defaultAreas(config)) ? "" : chosen + "_") + asOf;
         Path csv = out.resolve(base + ".csv");
         try (PrintStream file = new PrintStream(Files.newOutputStream(csv), false, StandardCharsets.UTF_8)) {
             SqlCommand.write(SqlCommand.flattened(export), ',', file);

@@ -41,6 +41,10 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write buurtsignaal-<gemeente>-<as_of>.html (and .pdf).")
     Path out;
 
+    @Option(names = "--areas", paramLabel = "NAME",
+            description = "The classification of areas to report in (default: the first of areas.run); its map is drawn from its own boundaries.")
+    String areas;
+
     @Option(names = "--pdf", description = "Also write a PDF, through headless Chromium (setting report.chromium, default chromium).")
     boolean pdf;
 
@@ -48,8 +52,11 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         EngineConfig config = options.config();
         Catalogue catalogue = Catalogue.load(config);
+        String chosen = nl.buurtsignaal.lake.AreaRows.chosen(config, areas);
+        nl.buurtsignaal.areas.Classification classification = nl.buurtsignaal.areas.Classification.chosen(config, List.of(chosen)).get(0);
         Path geo = config.resolve(config.settings().report().boundaries());
-        if (!Files.isRegularFile(geo)) {
+        boolean reference = chosen.equals(nl.buurtsignaal.lake.AreaRows.defaultAreas(config)) && classification.asDelivered();
+        if (reference && !Files.isRegularFile(geo)) {
             throw new UsageException("neighbourhood boundaries not found: " + geo);
         }
         Lake lake = options.openExistingLake(config);
@@ -57,9 +64,10 @@ final class ReportCommand implements Callable<Integer> {
             throw new UsageException("no indicators in the lake: run 'run --as-of " + asOf + "' first");
         }
         return options.audited(lake, config, "report", false, audit -> {
-            Map<String, String> gemeenten = Report.gemeenten(lake, asOf);
+            Map<String, String> gemeenten = Report.gemeenten(lake, config, asOf, chosen);
             if (gemeenten.isEmpty()) {
-                throw new UsageException("no indicators for as_of " + asOf + " in the lake");
+                throw new UsageException("no indicators for as_of " + asOf + " in areas " + chosen + " in the lake (run 'run --as-of "
+                        + asOf + " --areas " + chosen + "')");
             }
             List<String> codes = new ArrayList<>();
             if (gemeente != null) {
@@ -72,14 +80,15 @@ final class ReportCommand implements Callable<Integer> {
                 codes.addAll(gemeenten.keySet());
             }
             Progress progress = Progress.stderr("report");
-            var boundaries = MapSvg.read(geo);
+            // the default classification as delivered is drawn from report.boundaries, any other from its own GeoJSON
+            var boundaries = reference ? MapSvg.read(geo) : nl.buurtsignaal.areas.Classification.mapGeoJson(config, chosen);
             String register = config.settings().report().registerUrl();
             List<String> written = new ArrayList<>();
             try {
                 Files.createDirectories(out);
                 for (String code : codes) {
-                    Report.Data data = Report.load(lake, config, catalogue, asOf, code);
-                    Path html = out.resolve("buurtsignaal-" + code + "-" + asOf + ".html");
+                    Report.Data data = Report.load(lake, config, catalogue, asOf, code, chosen, classification.title());
+                    Path html = out.resolve("buurtsignaal-" + code + "-" + (reference ? "" : chosen + "-") + asOf + ".html");
                     Files.writeString(html, Report.html(data, boundaries, catalogue, config, register), StandardCharsets.UTF_8);
                     progress.info("wrote " + html);
                     written.add(html.getFileName().toString());

@@ -28,7 +28,8 @@ final class RunCommand implements Callable<Integer> {
     boolean full;
 
     @Option(names = "--areas", split = ",", paramLabel = "NAME[,NAME...]",
-            description = "Place every address in these classifications of conf/areas/ (default: areas.run of the configuration).")
+            description = "Compute the indicators and scores in these classifications of conf/areas/, side by side in the gold tables' "
+                    + "areas column (default: areas.run of the configuration). Every classification there places the addresses either way.")
     List<String> areas;
 
     @Override

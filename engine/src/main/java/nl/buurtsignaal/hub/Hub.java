@@ -30,7 +30,8 @@ public final class Hub implements AutoCloseable {
         this.data = new HubData(lake, settings, true);
         this.reviews = new Reviews(lake, settings);
         this.access = new AccessLog(lake, journalOf(lake));
-        HubService service = new HubService(data, reviews, settings, EvidenceText.load(config), HubService.geometry(config));
+        HubService service = new HubService(data, reviews, settings, EvidenceText.load(config), HubService.geometry(config),
+                nl.buurtsignaal.lake.AreaRows.defaultAreas(config), areas -> nl.buurtsignaal.areas.Classification.mapGeoJson(config, areas));
         Sessions sessions = new Sessions(settings.idleTimeout(), settings.sessionLifetime(), users::roleOf, Clock.systemUTC());
         this.server = new HubServer(service, reviews, users, sessions, settings.throttle(), access, settings,
                 new MeldingDesk(lake, data, settings));

@@ -27,7 +27,7 @@ public final class HubData {
     public static final Set<String> READS = reads();
 
     private static Set<String> reads() {
-        Set<String> reads = new TreeSet<>(List.of(Tables.SIGNAL, Tables.BUURT_SCORE, Tables.SILVER_BUURT,
+        Set<String> reads = new TreeSet<>(List.of(Tables.SIGNAL, Tables.BUURT_SCORE, Tables.SILVER_BUURT, Tables.SILVER_AREA,
                 Tables.SIGNAL_PRIORITY, Tables.CONTROL_SAMPLE, Tables.HUB_MELDING));
         reads.addAll(Dossiers.READS);
         return java.util.Collections.unmodifiableSet(reads);
@@ -67,8 +67,12 @@ public final class HubData {
     public record Contribution(String indicatorId, double contribution) {
     }
 
+    /** A score of an area of classification {@code areas} (null: a lake from before classifications, the default's). */
     public record Score(LocalDate asOf, String buurtCode, String theme, double score, int rank, boolean flagged,
-                        List<Contribution> contributions) {
+                        List<Contribution> contributions, String areas) {
+        public boolean in(String chosen, boolean isDefault) {
+            return areas == null ? isDefault : areas.equals(chosen);
+        }
     }
 
     /** One consistent view; replaced whole on refresh. */
@@ -324,12 +328,35 @@ public final class HubData {
         return buurten;
     }
 
+    /**
+     * The areas of one classification with their names (silver.area), by code; empty where the
+     * lake has none of it. Read when asked: a small table, read for the map of another classification.
+     */
+    public Map<String, Buurt> areas(String areas) {
+        Map<String, Buurt> out = new java.util.TreeMap<>();
+        if (lake.exists(Tables.SILVER_AREA)) {
+            KernelReader.Read read = reader.forEach(lake.location(Tables.SILVER_AREA), List.of("areas", "area_code", "area_name",
+                    "wijk_code", "wijk_name", "gemeente_code", "gemeente_name"), r -> {
+                if (areas.equals(r.getString(0))) {
+                    out.put(r.getString(1), new Buurt(r.getString(1), text(r, 2), text(r, 3), text(r, 4), text(r, 5), text(r, 6)));
+                }
+            });
+            read.files();
+        }
+        return out;
+    }
+
     private Map<String, List<Score>> loadScores() {
         Map<String, List<Score>> scores = new HashMap<>();
         if (!lake.exists(Tables.BUURT_SCORE)) {
             return scores;
         }
-        read(Tables.BUURT_SCORE, List.of("as_of", "buurt_code", "theme", "score", "rank", "flagged", "contributions"), r -> {
+        boolean areas = reader.columnNames(lake.location(Tables.BUURT_SCORE)).contains("areas");
+        List<String> columns = new ArrayList<>(List.of("as_of", "buurt_code", "theme", "score", "rank", "flagged", "contributions"));
+        if (areas) {
+            columns.add("areas");
+        }
+        read(Tables.BUURT_SCORE, columns, r -> {
             List<Contribution> contributions = new ArrayList<>();
             if (!r.isNullAt(6)) {
                 io.delta.kernel.data.ColumnVector items = r.getArray(6).getElements();
@@ -340,7 +367,7 @@ public final class HubData {
             }
             Score score = new Score(LocalDate.ofEpochDay(r.getInt(0)), r.getString(1), r.getString(2),
                     r.isNullAt(3) ? 0 : r.getDouble(3), r.isNullAt(4) ? 0 : r.getInt(4), !r.isNullAt(5) && r.getBoolean(5),
-                    contributions);
+                    contributions, areas && !r.isNullAt(7) ? r.getString(7) : null);
             scores.computeIfAbsent(score.asOf() + "|" + score.buurtCode(), k -> new ArrayList<>()).add(score);
         });
         return scores;

@@ -252,7 +252,7 @@ public final class HubServer {
         }, Role.AUDITOR);
         app.get("/api/map", ctx -> {
             String theme = ctx.queryParam("theme");
-            json(ctx, 200, service.map(theme == null ? "undermining" : theme, date(ctx.queryParam("as_of"))));
+            json(ctx, 200, service.map(theme == null ? "undermining" : theme, date(ctx.queryParam("as_of")), ctx.queryParam("areas")));
         }, READERS);
     }
 

@@ -61,12 +61,24 @@ public final class HubService {
     private final EvidenceText evidence;
     private final JsonNode geometry;
 
-    public HubService(HubData data, Reviews reviews, HubSettings settings, EvidenceText evidence, JsonNode geometry) {
+    private final String defaultAreas;
+    private final java.util.function.Function<String, JsonNode> areaGeometry;
+    private final Map<String, JsonNode> geometries = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * @param geometry     the default classification's boundaries (the delivered CBS buurten)
+     * @param defaultAreas the classification the map shows unless asked for another
+     * @param areaGeometry another classification's boundaries by its name (read once each)
+     */
+    public HubService(HubData data, Reviews reviews, HubSettings settings, EvidenceText evidence, JsonNode geometry,
+                      String defaultAreas, java.util.function.Function<String, JsonNode> areaGeometry) {
         this.data = data;
         this.reviews = reviews;
         this.settings = settings;
         this.evidence = evidence;
         this.geometry = geometry;
+        this.defaultAreas = defaultAreas;
+        this.areaGeometry = areaGeometry;
     }
 
     public static JsonNode geometry(EngineConfig config) {
@@ -222,6 +234,9 @@ public final class HubService {
         buurt.put("gemeente", b == null ? null : b.gemeenteName());
         List<Map<String, Object>> themes = new ArrayList<>();
         for (HubData.Score score : s.scores(sig.asOf(), sig.buurtCode())) {
+            if (!score.in(defaultAreas, true)) {
+                continue; // a signal's buurt is its delivered CBS code: the default classification's scores
+            }
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("theme", score.theme());
             t.put("score", round(score.score()));
@@ -547,10 +562,30 @@ public final class HubService {
         return out;
     }
 
-    /** The neighbourhoods of the lake coloured by one theme's score (never a dot per address). */
+    /** The neighbourhoods of the lake coloured by one theme's score (never a dot per address), in the default classification. */
     public Map<String, Object> map(String theme, LocalDate asOfOrNull) {
+        return map(theme, asOfOrNull, null);
+    }
+
+    /**
+     * The areas of one classification ({@code areasOrNull}: the default) coloured by one theme's
+     * score. Signals are counted in the default classification's buurten only (a signal carries its
+     * delivered CBS code); {@code classifications} lists those with scores on as_of, to choose from.
+     */
+    public Map<String, Object> map(String theme, LocalDate asOfOrNull, String areasOrNull) {
         HubData.Snapshot s = data.snapshot();
         LocalDate asOf = asOfOrNull != null ? asOfOrNull : latestAsOf();
+        String areas = areasOrNull == null || areasOrNull.isBlank() ? defaultAreas : areasOrNull;
+        boolean isDefault = areas.equals(defaultAreas);
+        java.util.SortedSet<String> classifications = new java.util.TreeSet<>();
+        s.scoresByAsOfAndBuurt().values().forEach(list -> list.stream().filter(x -> x.asOf().equals(asOf))
+                .forEach(x -> classifications.add(x.areas() == null ? defaultAreas : x.areas())));
+        classifications.add(defaultAreas);
+        if (!classifications.contains(areas)) {
+            throw new Refused(404, "no scores in classification " + areas + " on " + asOf + " (there are: "
+                    + String.join(", ", classifications) + ")");
+        }
+        java.util.Collection<HubData.Buurt> areaList = isDefault ? s.buurten().values() : data.areas(areas).values();
         Map<String, Integer> signalsPerBuurt = new TreeMap<>();
         for (HubData.Signal sig : s.signals()) {
             if (sig.asOf().equals(asOf) && sig.buurtCode() != null) {
@@ -558,25 +593,29 @@ public final class HubService {
             }
         }
         List<Map<String, Object>> buurten = new ArrayList<>();
-        for (HubData.Buurt b : s.buurten().values()) {
+        for (HubData.Buurt b : areaList) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("code", b.code());
             m.put("name", b.name());
             m.put("wijk", b.wijkName());
             m.put("gemeente", b.gemeenteName());
-            HubData.Score score = s.scores(asOf, b.code()).stream().filter(x -> x.theme().equals(theme)).findFirst().orElse(null);
+            HubData.Score score = s.scores(asOf, b.code()).stream().filter(x -> x.theme().equals(theme) && x.in(areas, isDefault))
+                    .findFirst().orElse(null);
             m.put("score", score == null ? null : round(score.score()));
             m.put("rank", score == null ? null : score.rank());
             m.put("flagged", score != null && score.flagged());
-            m.put("signals", signalsPerBuurt.getOrDefault(b.code(), 0));
+            m.put("signals", isDefault ? signalsPerBuurt.getOrDefault(b.code(), 0) : null);
             buurten.add(m);
         }
         buurten.sort(Comparator.comparing(m -> (String) m.get("code")));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("theme", theme);
         out.put("as_of", asOf == null ? null : asOf.toString());
+        out.put("areas", areas);
+        out.put("default_areas", defaultAreas);
+        out.put("classifications", List.copyOf(classifications));
         out.put("buurten", buurten);
-        out.put("geometry", geometry);
+        out.put("geometry", isDefault ? geometry : geometries.computeIfAbsent(areas, areaGeometry));
         return out;
     }
 

@@ -1,5 +1,7 @@
 package nl.buurtsignaal.indicators;
 
+import nl.buurtsignaal.areas.Classification;
+import nl.buurtsignaal.areas.Placer;
 import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.config.Catalogue;
 import nl.buurtsignaal.config.CatalogueEntry;
@@ -57,7 +59,10 @@ public final class CatalogueRunner {
      * the whole table (every as_of), held as written by this run or read from the lake once.
      */
     private String sqlOf(CatalogueEntry entry) {
-        String sql = entry.parameterisedSql();
+        return sqlOf(entry.parameterisedSql());
+    }
+
+    private String sqlOf(String sql) {
         if (!held.enabled()) {
             return sql;
         }
@@ -267,6 +272,48 @@ public final class CatalogueRunner {
         return null;
     }
 
+    private static final String AREA_VIEW = "area_";
+
+    /**
+     * Registers, for one classification, a view {@code area_silver_x} of every silver table with
+     * an address and a buurt_code (and {@code area_current_signal}), the buurt_code being the
+     * address's area; returns the rewriting of an entry's SQL onto those views.
+     */
+    private java.util.function.UnaryOperator<String> areaViews(LocalDate asOf, String areas) {
+        Dataset<Row> placed = silver(Tables.SILVER_ADDRESS_AREA).filter(Lake.isAsOf(asOf)
+                        .and(col("areas").equalTo(areas)).and(col("status").equalTo(Placer.PLACED)))
+                .select(col("address_id").as("_area_address"), col("area_code").as("_area_code"));
+        Set<String> mapped = new java.util.HashSet<>();
+        for (String table : lake.tables()) {
+            if (Tables.isSilver(table) && !table.equals(Tables.SILVER_ADDRESS_AREA)) {
+                Dataset<Row> rows = silver(table);
+                if (List.of(rows.columns()).containsAll(List.of("address_id", "buurt_code"))) {
+                    inArea(rows, placed).createOrReplaceTempView(AREA_VIEW + table.replace('.', '_'));
+                    mapped.add(table);
+                }
+            }
+        }
+        lake.spark().sql("SELECT * FROM " + CURRENT_SIGNAL_VIEW).transform(rows -> inArea(rows, placed))
+                .createOrReplaceTempView(AREA_VIEW + CURRENT_SIGNAL_VIEW);
+        return sql -> {
+            java.util.regex.Matcher silver = SILVER_NAME.matcher(sql);
+            StringBuilder out = new StringBuilder();
+            while (silver.find()) {
+                String view = mapped.contains(silver.group()) ? AREA_VIEW + silver.group().replace('.', '_') : silver.group();
+                silver.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(view));
+            }
+            silver.appendTail(out);
+            return out.toString().replaceAll("\\b" + CURRENT_SIGNAL_VIEW + "\\b", AREA_VIEW + CURRENT_SIGNAL_VIEW);
+        };
+    }
+
+    /** Rows with their address's area as buurt_code (null where the address is not placed), columns in their order. */
+    private static Dataset<Row> inArea(Dataset<Row> rows, Dataset<Row> placed) {
+        Column[] columns = java.util.Arrays.stream(rows.columns())
+                .map(c -> c.equals("buurt_code") ? col("_area_code").as("buurt_code") : col(c)).toArray(Column[]::new);
+        return rows.join(placed, rows.col("address_id").equalTo(placed.col("_area_address")), "left").select(columns);
+    }
+
     /** Entry ids as a SQL list: 'a', 'b' (the catalogue allows letters, digits, '_', '.' and '-' in ids). */
     public static String quotedIds(List<CatalogueEntry> entries) {
         return String.join(", ", entries.stream().map(e -> "'" + e.id() + "'").toList());
@@ -274,9 +321,23 @@ public final class CatalogueRunner {
 
     /** Some indicators' counts per buurt: indicator_id, theme, scale, buurt_code, numerator, denominator. */
     public Dataset<Row> indicatorCounts(LocalDate asOf, List<CatalogueEntry> indicators) {
+        return indicatorCounts(asOf, indicators, null);
+    }
+
+    /**
+     * Some indicators' counts per area of a classification ({@code buurt_code} is the area's code).
+     * The entries' SQL is the same: it reads each silver table that has an address with the
+     * address's area of {@code areas} (silver.address_area of as_of) in place of its delivered
+     * buurt_code, and so does {@code current_signal}. An address the classification did not place
+     * counts in none of its areas. A classification {@link Classification#asDelivered as delivered}
+     * (or null) reads the silver tables as they are.
+     */
+    public Dataset<Row> indicatorCounts(LocalDate asOf, List<CatalogueEntry> indicators, Classification areas) {
+        java.util.function.UnaryOperator<String> inAreas = areas == null || areas.asDelivered()
+                ? sql -> sql : areaViews(asOf, areas.name());
         List<Dataset<Row>> parts = new ArrayList<>();
         for (CatalogueEntry indicator : indicators) {
-            Dataset<Row> counts = lake.spark().sql(sqlOf(indicator), indicator.args(asOf));
+            Dataset<Row> counts = lake.spark().sql(sqlOf(inAreas.apply(indicator.parameterisedSql())), indicator.args(asOf));
             parts.add(counts.select(
                     lit(indicator.id()).as("indicator_id"),
                     lit(indicator.theme()).as("theme"),

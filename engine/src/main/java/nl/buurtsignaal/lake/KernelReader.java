@@ -84,6 +84,11 @@ public final class KernelReader {
         return new Read(snapshot.getVersion(), files);
     }
 
+    /** The column names of a table's latest snapshot. */
+    public List<String> columnNames(String location) {
+        return Table.forPath(engine, location).getLatestSnapshot(engine).getSchema().fieldNames();
+    }
+
     /** A table's latest snapshot as its data files: the schema (Delta's JSON) and the files. */
     public record PlainFiles(String schemaJson, List<String> paths) {
     }

@@ -149,7 +149,8 @@ public final class Lake {
 
     /** Replaces the rows matching {@code condition} in one commit (Delta's replaceWhere). */
     public void replaceWhere(String table, String condition, Dataset<Row> rows) {
-        rows.write().format("delta").mode("overwrite").option("replaceWhere", condition)
+        // mergeSchema: a column a newer engine adds (gold's areas) lands in a lake written before it
+        rows.write().format("delta").mode("overwrite").option("replaceWhere", condition).option("mergeSchema", "true")
                 .save(location(table));
         register(table);
     }
@@ -259,13 +260,55 @@ public final class Lake {
     }
 
     private void createTrendView() {
-        // The trend of every indicator against the previous as_of in the lake; a view, so it
-        // is always current and costs nothing to keep.
+        // The trend of every indicator against the previous as_of in the lake, within its
+        // classification of areas; a view, so it is always current and costs nothing to keep.
+        String direct = "SELECT as_of, buurt_code, theme, indicator_id, numerator, denominator, value, "
+                + "lag(as_of) OVER w AS previous_as_of, lag(value) OVER w AS previous_value, "
+                + "value - lag(value) OVER w AS change, areas, "
+                + "CAST(lag(numerator) OVER w AS DOUBLE) AS previous_numerator, "
+                + "CAST(lag(denominator) OVER w AS DOUBLE) AS previous_denominator, CAST(NULL AS STRING) AS carried_from "
+                + "FROM " + Tables.BUURT_INDICATOR + " WINDOW w AS (PARTITION BY areas, buurt_code, indicator_id ORDER BY as_of)";
+        if (!List.of(read(Tables.BUURT_INDICATOR).columns()).contains("areas")) {
+            direct = direct.replace("PARTITION BY areas, ", "PARTITION BY ").replace(", areas, ", ", CAST(NULL AS STRING) AS areas, ");
+            spark.sql("CREATE OR REPLACE VIEW " + Tables.BUURT_INDICATOR_TREND + " AS " + direct);
+            return;
+        }
+        if (!exists(Tables.AREA_CROSSWALK)) {
+            spark.sql("CREATE OR REPLACE VIEW " + Tables.BUURT_INDICATOR_TREND + " AS " + direct);
+            return;
+        }
+        register(Tables.AREA_CROSSWALK);
+        // An area without a previous value in its own classification (the classification is new
+        // since the previous as_of, or was not run then) takes the previous as_of's numerators and
+        // denominators of another classification, carried over through the crosswalk of its own
+        // as_of: each old area's counts times the share of its addresses that lie in the new area
+        // (a merge adds old areas whole, a split shares one out). carried_from names that classification.
         spark.sql("CREATE OR REPLACE VIEW " + Tables.BUURT_INDICATOR_TREND + " AS "
-                    + "SELECT as_of, buurt_code, theme, indicator_id, numerator, denominator, value, "
-                    + "lag(as_of) OVER w AS previous_as_of, lag(value) OVER w AS previous_value, "
-                    + "value - lag(value) OVER w AS change "
-                + "FROM gold.buurt_indicator WINDOW w AS (PARTITION BY buurt_code, indicator_id ORDER BY as_of)");
+                + "WITH direct AS (" + direct + "), "
+                + "present AS (SELECT DISTINCT as_of, areas FROM " + Tables.BUURT_INDICATOR + "), "
+                + "dates AS (SELECT as_of, lag(as_of) OVER (ORDER BY as_of) AS before FROM (SELECT DISTINCT as_of FROM present)), "
+                + "source AS (SELECT d.as_of, d.before, x.to_areas AS areas, min(x.from_areas) AS from_areas "
+                + "  FROM dates d JOIN " + Tables.AREA_CROSSWALK + " x ON x.as_of = d.as_of "
+                + "  JOIN present p ON p.as_of = d.before AND p.areas = x.from_areas "
+                + "  GROUP BY d.as_of, d.before, x.to_areas), "
+                + "carried AS (SELECT s.as_of, s.areas, x.to_code AS buurt_code, i.indicator_id, s.before, s.from_areas, "
+                + "  sum(i.numerator * x.address_share) AS numerator, sum(i.denominator * x.address_share) AS denominator, "
+                + "  sum(i.value * i.denominator * x.address_share) "
+                + "    / nullif(sum(CASE WHEN i.value IS NOT NULL THEN i.denominator * x.address_share END), 0) AS value "
+                + "  FROM source s JOIN " + Tables.AREA_CROSSWALK + " x "
+                + "    ON x.as_of = s.as_of AND x.to_areas = s.areas AND x.from_areas = s.from_areas "
+                + "  JOIN " + Tables.BUURT_INDICATOR + " i ON i.as_of = s.before AND i.areas = s.from_areas AND i.buurt_code = x.from_code "
+                + "  GROUP BY s.as_of, s.areas, x.to_code, i.indicator_id, s.before, s.from_areas) "
+                + "SELECT d.as_of, d.buurt_code, d.theme, d.indicator_id, d.numerator, d.denominator, d.value, "
+                + "  coalesce(d.previous_as_of, c.before) AS previous_as_of, "
+                + "  CASE WHEN d.previous_as_of IS NOT NULL THEN d.previous_value ELSE c.value END AS previous_value, "
+                + "  d.value - CASE WHEN d.previous_as_of IS NOT NULL THEN d.previous_value ELSE c.value END AS change, "
+                + "  d.areas, "
+                + "  CASE WHEN d.previous_as_of IS NOT NULL THEN d.previous_numerator ELSE c.numerator END AS previous_numerator, "
+                + "  CASE WHEN d.previous_as_of IS NOT NULL THEN d.previous_denominator ELSE c.denominator END AS previous_denominator, "
+                + "  CASE WHEN d.previous_as_of IS NULL THEN c.from_areas END AS carried_from "
+                + "FROM direct d LEFT JOIN carried c ON c.as_of = d.as_of AND c.areas = d.areas "
+                + "  AND c.buurt_code = d.buurt_code AND c.indicator_id = d.indicator_id");
     }
 
     /**

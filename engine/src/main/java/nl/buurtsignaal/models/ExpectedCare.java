@@ -96,7 +96,7 @@ public final class ExpectedCare {
     }
 
     private static LocalDate latestIndicatorAsOf(ModelData data) {
-        Row max = data.table(Tables.BUURT_INDICATOR).agg(max("as_of")).first();
+        Row max = data.indicators().agg(max("as_of")).first();
         if (max.isNullAt(0)) {
             throw new UsageException("gold.buurt_indicator is empty: run the engine first");
         }
@@ -110,7 +110,7 @@ public final class ExpectedCare {
         Map<String, Object> metrics = new LinkedHashMap<>();
         List<Row> out = new ArrayList<>();
         for (String indicator : spec.indicators()) {
-            Dataset<Row> rows = data.table(Tables.BUURT_INDICATOR)
+            Dataset<Row> rows = data.indicators()
                     .filter(col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf))).and(col("indicator_id").equalTo(indicator))
                             .and(col("denominator").gt(0)))
                     .select("buurt_code", "numerator", "denominator")

@@ -44,6 +44,15 @@ public final class ModelData {
     private final SortedMap<String, Long> read = new TreeMap<>();
 
     /** @param pinned table to Delta version, or null to read every table at its current version */
+    public EngineConfig config() {
+        return config;
+    }
+
+    /** gold.buurt_indicator's rows of the default classification of areas (models work in one). */
+    public Dataset<Row> indicators() {
+        return nl.buurtsignaal.lake.AreaRows.of(table(Tables.BUURT_INDICATOR), nl.buurtsignaal.lake.AreaRows.defaultAreas(config), config);
+    }
+
     public ModelData(Lake lake, EngineConfig config, Map<String, Long> pinned) {
         this.lake = lake;
         this.config = config;

@@ -27,7 +27,7 @@ public final class Method {
         return "m-" + Hashing.sha256(basis).substring(0, 12);
     }
 
-    static String fingerprint(String methodVersion, EngineConfig config) {
+    static String fingerprint(String methodVersion, EngineConfig config, java.util.List<nl.buurtsignaal.areas.Classification> areas) {
         Path reference = config.resolve(config.settings().referenceBuurten());
         String referenceHash;
         try {
@@ -35,7 +35,9 @@ public final class Method {
         } catch (IOException e) {
             throw new UsageException("neighbourhood reference not readable: " + reference);
         }
-        return methodVersion + "|" + referenceHash.substring(0, 12) + "|" + engineVersion();
+        // the classifications results are computed in, and what each is (its areas, codes, polygons)
+        String classifications = Hashing.sha256(String.join("|", areas.stream().map(c -> c.name() + ":" + c.fingerprint()).toList()));
+        return methodVersion + "|" + referenceHash.substring(0, 12) + "|a-" + classifications.substring(0, 12) + "|" + engineVersion();
     }
 
     /**

@@ -49,18 +49,22 @@ public final class Pipeline {
     private final EngineConfig config;
     private final Progress progress;
     private Consumer<Stage> onStage = stage -> { };
-    private List<Classification> areas;
+    private List<String> areas;
 
     public Pipeline(Lake lake, EngineConfig config, Progress progress) {
         this.lake = lake;
         this.config = config;
         this.progress = progress;
-        this.areas = Classification.chosen(config, config.settings().areas().run());
+        this.areas = config.settings().areas().run();
     }
 
-    /** Places the addresses in these classifications of conf/areas/ (default: areas.run of the configuration). */
+    /**
+     * Computes the indicators and scores in these classifications of conf/areas/ (default:
+     * areas.run of the configuration). Every classification there places the addresses either way.
+     */
     public Pipeline areas(List<String> names) {
-        this.areas = Classification.chosen(config, names);
+        Classification.checkNames(config, names);
+        this.areas = List.copyOf(names);
         return this;
     }
 
@@ -98,17 +102,19 @@ public final class Pipeline {
     public RunResult run(LocalDate asOf, boolean full, String runId) {
         Catalogue catalogue = Catalogue.load(config);
         String methodVersion = Method.version(catalogue, config);
+        Map<String, Classification> all = Classification.all(config);
+        List<Classification> chosen = Classification.chosen(all, config, areas);
         progress.stages(Stage.values().length - 1);
         lake.registerAll();
         boolean small = SparkSessions.fitToInput(lake.spark(), config, lake.bytes("bronze"));
         boolean hold = HeldTables.wanted(config, small);
         try (HeldTables held = new HeldTables(lake.spark(), hold)) {
-            return run(asOf, full, runId, catalogue, methodVersion, held);
+            return run(asOf, full, runId, catalogue, methodVersion, held, chosen, all);
         }
     }
 
     private RunResult run(LocalDate asOf, boolean full, String runId, Catalogue catalogue, String methodVersion,
-                          HeldTables held) {
+                          HeldTables held, List<Classification> chosen, Map<String, Classification> all) {
         CatalogueRunner runner = new CatalogueRunner(lake, catalogue, held);
         // A small run reads bronze from the data files Delta Kernel lists: Spark's Delta scan would
         // first rebuild each table's state in Spark jobs (3.7-4.3 s for the demo's eight tables
@@ -128,7 +134,7 @@ public final class Pipeline {
         java.util.SortedSet<String> controlInputs = new java.util.TreeSet<>(Tables.SILVER_INPUTS.get(Tables.SILVER_ADDRESS));
         catalogue.rules().forEach(rule -> controlInputs.addAll(inputs.get(rule.id())));
         inputs.put(Tables.CONTROL_SAMPLE, controlInputs);
-        Incremental state = Incremental.load(lake, asOf, Method.fingerprint(methodVersion, config), full,
+        Incremental state = Incremental.load(lake, asOf, Method.fingerprint(methodVersion, config, chosen), full,
                 Conform.SOURCES.stream().map(Tables::bronze).toList())
                 .fingerprint(Tables.SILVER_INPUTS.keySet(), Method.silverFingerprint(config))
                 .fingerprint(List.of(Tables.SUBJECT_LINK), Method.linksFingerprint(config))
@@ -150,7 +156,11 @@ public final class Pipeline {
             staleSilver.replaceAll((table, rows) -> lake.exists(table) ? rows : runner.asWritten(table, rows));
             Conform.write(lake, asOf, staleSilver, progress);
         }
-        List<Placements.Counts> placed = Conform.writeAreas(lake, config, asOf, plan.bronze().get("bag_address"), areas,
+        // Every classification places the addresses (cheap, and what a crosswalk between any two
+        // needs); the chosen ones first, whose results this run computes.
+        List<Classification> placing = new java.util.ArrayList<>(chosen);
+        all.values().stream().filter(c -> !chosen.contains(c)).forEach(placing::add);
+        List<Placements.Counts> placed = Conform.writeAreas(lake, config, asOf, plan.bronze().get("bag_address"), placing,
                 rows -> runner.asWritten(Tables.SILVER_BUURT, rows));
         placed.forEach(counts -> progress.info("  " + counts.line()));
         recordPlacement(runId, asOf, placed);
@@ -160,9 +170,9 @@ public final class Pipeline {
         progress.info("  " + signals + " signals");
 
         step(Stage.INDICATORS, "indicators -> gold.buurt_indicator (" + staleIndicators.size() + " of "
-                + catalogue.indicators().size() + " indicators)");
+                + catalogue.indicators().size() + " indicators, in " + String.join(" and ", areas) + ")");
         if (!staleIndicators.isEmpty()) {
-            writeIndicators(asOf, runner, staleIndicators, staleIndicators.size() == catalogue.indicators().size());
+            writeIndicators(asOf, runner, staleIndicators, staleIndicators.size() == catalogue.indicators().size(), chosen);
         }
         Dataset<Row> written = lake.readAsOf(Tables.BUURT_INDICATOR, asOf);
         long indicatorRows = written.count();
@@ -227,17 +237,31 @@ public final class Pipeline {
         return entries.stream().filter(e -> !state.isCurrent(e.id(), inputs.get(e.id()))).toList();
     }
 
-    private void writeIndicators(LocalDate asOf, CatalogueRunner runner, List<CatalogueEntry> indicators, boolean all) {
+    private void writeIndicators(LocalDate asOf, CatalogueRunner runner, List<CatalogueEntry> indicators, boolean all,
+                                 List<Classification> chosen) {
         nl.buurtsignaal.scoring.Disclosure disclosure = nl.buurtsignaal.scoring.Disclosure.of(config);
         double prior = config.settings().scoring().shrinkagePriorDenominator();
-        // The indicator queries run once: shrinkage and the robust z-scores read their small result
-        // (one row per neighbourhood and indicator) several times, and would otherwise re-run them.
-        Dataset<Row> counts = runner.indicatorCounts(asOf, indicators).localCheckpoint();
-        // Every neighbourhood is reported, with or without counts: read as the indicators read them.
-        Dataset<Row> buurten = runner.silver(Tables.SILVER_BUURT).select("buurt_code")
-                .union(runner.silver(Tables.SILVER_ADDRESS).filter(Lake.isAsOf(asOf)).select("buurt_code"))
-                .filter(col("buurt_code").isNotNull()).distinct();
-        Dataset<Row> rows = Scoring.indicators(counts, buurten, asOf, disclosure, prior).repartition(1);
+        Dataset<Row> rows = null;
+        for (Classification areas : chosen) {
+            // The indicator queries run once: shrinkage and the robust z-scores read their small result
+            // (one row per neighbourhood and indicator) several times, and would otherwise re-run them.
+            Dataset<Row> counts = runner.indicatorCounts(asOf, indicators, areas).localCheckpoint();
+            // Every area is reported, with or without counts: as delivered, the reference's buurten
+            // and every code an address brings; else the classification's areas.
+            Dataset<Row> buurten = areas.asDelivered()
+                    ? runner.silver(Tables.SILVER_BUURT).select("buurt_code")
+                            .union(runner.silver(Tables.SILVER_ADDRESS).filter(Lake.isAsOf(asOf)).select("buurt_code"))
+                            .filter(col("buurt_code").isNotNull()).distinct()
+                    : runner.silver(Tables.SILVER_AREA).filter(col("areas").equalTo(areas.name()))
+                            .select(col("area_code").as("buurt_code"), col("gemeente_code"));
+            Dataset<Row> these = Scoring.indicators(counts, buurten, asOf, disclosure, prior, areas.name());
+            rows = rows == null ? these : rows.unionByName(these);
+        }
+        if (chosen.size() > 1 && lake.exists(Tables.AREA_CROSSWALK)) {
+            // differencing two classifications must not give a suppressed count away
+            rows = nl.buurtsignaal.scoring.Disclosure.acrossClassifications(rows, lake.readAsOf(Tables.AREA_CROSSWALK, asOf));
+        }
+        rows = rows.repartition(1);
         if (all) {
             lake.replaceAsOf(Tables.BUURT_INDICATOR, asOf, rows);
         } else {

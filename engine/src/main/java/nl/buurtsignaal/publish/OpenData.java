@@ -27,7 +27,7 @@ public final class OpenData {
      * endpoint's view alike.
      */
     private static String[] columns(Disclosure disclosure) {
-        String suppressed = disclosure.suppressedSql("i");
+        String suppressed = disclosure.storedSuppressedSql("i");
         return new String[]{"i.as_of", "b.gemeente_code", "b.gemeente_name", "b.wijk_code", "b.wijk_name",
                 "i.buurt_code", "b.buurt_name", "i.theme", "i.indicator_id",
                 "CASE WHEN " + suppressed + " THEN CAST(NULL AS BIGINT) ELSE " + Disclosure.roundedSql("i.numerator") + " END AS numerator",
@@ -46,11 +46,23 @@ public final class OpenData {
                 .orderBy("as_of", "buurt_code", "indicator_id");
     }
 
-    /** The same rows as {@link #export} of every as_of, as a query over the registered tables (for a view). */
-    public static String exportSql(Disclosure disclosure) {
-        return "SELECT " + String.join(", ", columns(disclosure)) + " FROM " + nl.buurtsignaal.lake.Tables.BUURT_INDICATOR
-                + " i LEFT JOIN " + nl.buurtsignaal.lake.Tables.SILVER_BUURT + " b ON i.buurt_code = b.buurt_code";
+    /**
+     * The same rows as {@link #export} of every as_of, as a query over the registered tables (for a
+     * view). With {@code areas} (a lake whose gold tables have the column), the rows of every
+     * classification, each with its own areas' names and the column {@code areas} last.
+     */
+    public static String exportSql(Disclosure disclosure, boolean areas) {
+        if (!areas) {
+            return "SELECT " + String.join(", ", columns(disclosure)) + " FROM " + nl.buurtsignaal.lake.Tables.BUURT_INDICATOR
+                    + " i LEFT JOIN " + nl.buurtsignaal.lake.Tables.SILVER_BUURT + " b ON i.buurt_code = b.buurt_code";
+        }
+        return "SELECT " + String.join(", ", columns(disclosure)) + ", i.areas FROM " + nl.buurtsignaal.lake.Tables.BUURT_INDICATOR
+                + " i LEFT JOIN " + AREA_NAMES + " b ON b.areas = i.areas AND b.buurt_code = i.buurt_code";
     }
+
+    /** Every classification's areas with their names, in silver.buurt's columns and areas. */
+    public static final String AREA_NAMES = "(SELECT areas, area_code AS buurt_code, area_name AS buurt_name, wijk_code, wijk_name, "
+            + "gemeente_code, gemeente_name FROM " + nl.buurtsignaal.lake.Tables.SILVER_AREA + ")";
 
     /**
      * gold.buurt_score as it may be published, of every as_of, as a query over the registered tables
@@ -60,13 +72,25 @@ public final class OpenData {
      * shown only for an indicator published there, so that no suppressed indicator's z-score is
      * carried; scores and contributions rounded to two decimals, as the report shows them.
      */
-    public static String scoreExportSql(Disclosure disclosure, List<Scoring.Weight> weightList) {
+    public static String scoreExportSql(Disclosure disclosure, List<Scoring.Weight> weightList, boolean areas) {
+        String sql = scoreExportSql(disclosure, weightList);
+        if (!areas) {
+            return sql;
+        }
+        return sql.replace("SELECT s.as_of, s.buurt_code, s.theme, sum(", "SELECT s.as_of, s.areas, s.buurt_code, s.theme, sum(")
+                .replace("ON i.as_of = s.as_of AND i.buurt_code = s.buurt_code", "ON i.as_of = s.as_of AND i.areas = s.areas AND i.buurt_code = s.buurt_code")
+                .replace("GROUP BY s.as_of, s.buurt_code, s.theme)", "GROUP BY s.as_of, s.areas, s.buurt_code, s.theme)")
+                .replace("s.method_version FROM", "s.method_version, s.areas FROM")
+                .replace("JOIN p ON p.as_of = s.as_of AND p.buurt_code = s.buurt_code", "JOIN p ON p.as_of = s.as_of AND p.areas = s.areas AND p.buurt_code = s.buurt_code");
+    }
+
+    private static String scoreExportSql(Disclosure disclosure, List<Scoring.Weight> weightList) {
         StringBuilder weights = new StringBuilder();
         for (Scoring.Weight w : weightList) {
             weights.append(weights.length() == 0 ? "" : ", ").append("('").append(w.theme().replace("'", "")).append("', '")
                     .append(w.indicatorId().replace("'", "")).append("', ").append(w.weight()).append("D)");
         }
-        String suppressed = disclosure.suppressedSql("i");
+        String suppressed = disclosure.storedSuppressedSql("i");
         String shown = Disclosure.scoreShownSql("p.published_weight", "p.all_weight");
         return "WITH w AS (SELECT * FROM VALUES " + weights + " AS w(theme, indicator_id, weight)), "
                 + "p AS (SELECT s.as_of, s.buurt_code, s.theme, sum(w.weight) AS all_weight, "
@@ -82,8 +106,7 @@ public final class OpenData {
                 + "CASE WHEN " + shown + " THEN transform(filter(s.contributions, "
                 + "c -> array_contains(p.published, c.indicator_id)), "
                 + "c -> named_struct('indicator_id', c.indicator_id, 'contribution', round(c.contribution, 2))) END AS contributions, "
-                + "NOT " + shown + " AS suppressed, s.method_version "
-                + "FROM " + nl.buurtsignaal.lake.Tables.BUURT_SCORE + " s JOIN p ON p.as_of = s.as_of AND p.buurt_code = s.buurt_code "
+                + "NOT " + shown + " AS suppressed, s.method_version FROM " + nl.buurtsignaal.lake.Tables.BUURT_SCORE + " s JOIN p ON p.as_of = s.as_of AND p.buurt_code = s.buurt_code "
                 + "AND p.theme = s.theme";
     }
 }

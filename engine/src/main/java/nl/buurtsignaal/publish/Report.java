@@ -5,6 +5,7 @@ import nl.buurtsignaal.base.UsageException;
 import nl.buurtsignaal.config.Catalogue;
 import nl.buurtsignaal.config.CatalogueEntry;
 import nl.buurtsignaal.config.EngineConfig;
+import nl.buurtsignaal.lake.AreaRows;
 import nl.buurtsignaal.lake.Lake;
 import nl.buurtsignaal.lake.Tables;
 import nl.buurtsignaal.scoring.Disclosure;
@@ -42,7 +43,7 @@ public final class Report {
                        Map<String, String> buurtNames, Map<String, String> buurtWijk,
                        Map<String, Map<String, Score>> scores, Map<String, List<Value>> values,
                        Map<String, Map<LocalDate, Double>> trend, Map<String, Double> rate,
-                       List<Expected> expected, long minDenominator) {
+                       List<Expected> expected, long minDenominator, String areas, String carried) {
     }
 
     /** A neighbourhood's theme score as published: null score where it is suppressed. */
@@ -62,18 +63,33 @@ public final class Report {
 
     /** The gemeenten with data on as_of (a denominator above 0), by code: the ones a report can be made for. */
     public static Map<String, String> gemeenten(Lake lake, LocalDate asOf) {
+        return gemeenten(lake, null, asOf, null);
+    }
+
+    /** The gemeenten with data on as_of in one classification of areas (the default where {@code areas} is null). */
+    public static Map<String, String> gemeenten(Lake lake, EngineConfig config, LocalDate asOf, String areas) {
         Map<String, String> out = new TreeMap<>();
+        Dataset<Row> indicators = areas == null ? lake.read(Tables.BUURT_INDICATOR) : AreaRows.of(lake.read(Tables.BUURT_INDICATOR), areas, config);
+        Dataset<Row> names = areas == null ? lake.read(Tables.SILVER_BUURT) : AreaRows.names(lake, areas);
         // a gemeente of the reference without data (every denominator 0) has nothing to report
-        lake.read(Tables.BUURT_INDICATOR).filter(Lake.isAsOf(asOf).and(col("denominator").gt(0))).select("buurt_code").distinct()
-                .join(lake.read(Tables.SILVER_BUURT), "buurt_code").select("gemeente_code", "gemeente_name").distinct()
+        indicators.filter(Lake.isAsOf(asOf).and(col("denominator").gt(0))).select("buurt_code").distinct()
+                .join(names, "buurt_code").select("gemeente_code", "gemeente_name").distinct()
                 .collectAsList().forEach(r -> out.put(r.getString(0), r.getString(1)));
         return out;
     }
 
-    public static Data load(Lake lake, EngineConfig config, Catalogue catalogue, LocalDate asOf, String gemeenteCode) {
+    /**
+     * The report of one gemeente in one classification of areas ({@code areas}, with its title):
+     * its areas' values, scores and trends. Where the classification has no earlier as_of, the
+     * trend's earlier point is carried over from another classification through the crosswalk
+     * (gold.buurt_indicator_trend), and {@link Data#carried} says so.
+     */
+    public static Data load(Lake lake, EngineConfig config, Catalogue catalogue, LocalDate asOf, String gemeenteCode,
+                            String areas, String areasTitle) {
         Disclosure disclosure = Disclosure.of(config);
         long minDenominator = disclosure.minDenominator();
-        Dataset<Row> buurten = lake.read(Tables.SILVER_BUURT).filter(col("gemeente_code").equalTo(gemeenteCode));
+        Dataset<Row> indicatorRows = AreaRows.of(lake.read(Tables.BUURT_INDICATOR), areas, config);
+        Dataset<Row> buurten = AreaRows.names(lake, areas).filter(col("gemeente_code").equalTo(gemeenteCode));
         Map<String, String> names = new TreeMap<>();
         Map<String, String> wijk = new TreeMap<>();
         String gemeenteName = null;
@@ -83,9 +99,9 @@ public final class Report {
             gemeenteName = r.getAs("gemeente_name");
         }
         if (names.isEmpty()) {
-            throw new UsageException("no neighbourhoods of gemeente " + gemeenteCode + " in silver.buurt (codes look like GM0402)");
+            throw new UsageException("no areas of gemeente " + gemeenteCode + " in classification " + areas + " (codes look like GM0402)");
         }
-        Dataset<Row> published = OpenData.export(lake.read(Tables.BUURT_INDICATOR), lake.read(Tables.SILVER_BUURT), asOf, disclosure)
+        Dataset<Row> published = OpenData.export(indicatorRows, AreaRows.names(lake, areas), asOf, disclosure)
                 .filter(col("gemeente_code").equalTo(gemeenteCode));
         Map<String, List<Value>> values = new LinkedHashMap<>();
         Map<String, Map<String, Boolean>> suppressedOf = new TreeMap<>();
@@ -102,12 +118,34 @@ public final class Report {
         Map<String, Integer> scale = new LinkedHashMap<>();
         catalogue.indicators().forEach(e -> scale.put(e.id(), e.scale()));
         Map<String, Map<LocalDate, Double>> trend = new TreeMap<>();
-        Dataset<Row> totals = lake.read(Tables.BUURT_INDICATOR).join(buurten.select("buurt_code"), "buurt_code")
-                .groupBy("as_of", "indicator_id").agg(sum("numerator").as("n"), sum("denominator").as("d"));
+        Dataset<Row> totals = indicatorRows.join(buurten.select("buurt_code"), "buurt_code")
+                .groupBy("as_of", "indicator_id").agg(sum("numerator").cast("double").as("n"), sum("denominator").cast("double").as("d"));
+        String carried = "";
+        if (List.of(indicatorRows.columns()).contains("areas")) {
+            // the earlier as_of of another classification, carried over through the crosswalk
+            lake.registerNamed(List.of(Tables.BUURT_INDICATOR_TREND));
+            Dataset<Row> over = lake.spark().table(Tables.BUURT_INDICATOR_TREND)
+                    .filter(col("areas").equalTo(areas).and(col("carried_from").isNotNull()))
+                    .join(buurten.select("buurt_code"), "buurt_code");
+            Row first = over.agg(min("as_of")).first();
+            if (!first.isNullAt(0)) {
+                Dataset<Row> earlier = over.filter(col("as_of").equalTo(first.get(0)))
+                        .groupBy("previous_as_of", "indicator_id", "carried_from")
+                        .agg(sum("previous_numerator").as("n"), sum("previous_denominator").as("d"));
+                List<Row> rows = earlier.collectAsList();
+                totals = totals.unionByName(earlier.select(col("previous_as_of").as("as_of"), col("indicator_id"), col("n"), col("d")));
+                if (!rows.isEmpty()) {
+                    carried = "De waarde van " + rows.get(0).getDate(0) + " is omgerekend uit indeling " + rows.get(0).getString(2)
+                            + " naar deze gebieden via de kruistabel van adressen. / The value of " + rows.get(0).getDate(0)
+                            + " is carried over from classification " + rows.get(0).getString(2)
+                            + " to these areas through the crosswalk of addresses.";
+                }
+            }
+        }
         for (Row r : totals.collectAsList()) {
-            long n = r.getLong(2);
-            long d = r.getLong(3);
-            if (!disclosure.suppressed(n, d)) {
+            double n = r.getDouble(2);
+            double d = r.getDouble(3);
+            if (!disclosure.suppressed(Math.round(n), Math.round(d))) {
                 trend.computeIfAbsent(r.getString(1), k -> new TreeMap<>())
                         .put(r.getDate(0).toLocalDate(), n * (double) scale.getOrDefault(r.getString(1), 100) / d);
             }
@@ -120,7 +158,8 @@ public final class Report {
         });
         Map<String, Map<String, Score>> scores = new LinkedHashMap<>();
         String method = "";
-        Dataset<Row> scoreRows = lake.read(Tables.BUURT_SCORE).filter(Lake.isAsOf(asOf)).join(buurten.select("buurt_code"), "buurt_code");
+        Dataset<Row> scoreRows = AreaRows.of(lake.read(Tables.BUURT_SCORE), areas, config).filter(Lake.isAsOf(asOf))
+                .join(buurten.select("buurt_code"), "buurt_code");
         for (Row r : scoreRows.collectAsList()) {
             String theme = r.getAs("theme");
             String buurt = r.getAs("buurt_code");
@@ -150,7 +189,7 @@ public final class Report {
                     : new Score(r.getAs("score"), r.getAs("rank"), r.<Boolean>getAs("flagged"), contributions));
         }
         List<Expected> expected = new ArrayList<>();
-        if (lake.exists(Tables.BUURT_EXPECTED)) {
+        if (lake.exists(Tables.BUURT_EXPECTED) && areas.equals(AreaRows.defaultAreas(config))) { // the models work in the default
             for (Row r : lake.read(Tables.BUURT_EXPECTED).filter(Lake.isAsOf(asOf)).join(buurten.select("buurt_code"), "buurt_code")
                     .orderBy("indicator_id", "buurt_code").collectAsList()) {
                 String buurt = r.getAs("buurt_code");
@@ -161,7 +200,8 @@ public final class Report {
                 }
             }
         }
-        return new Data(gemeenteCode, gemeenteName, asOf, method, names, wijk, scores, values, trend, rate, expected, minDenominator);
+        return new Data(gemeenteCode, gemeenteName, asOf, method, names, wijk, scores, values, trend, rate, expected, minDenominator,
+                areasTitle + " (" + areas + ")", carried);
     }
 
     /** The report as one HTML file: the values computed here, laid out by the template {@code html/report.jte}. */
@@ -172,7 +212,7 @@ public final class Report {
     /** What the report's page shows, every number already formatted. */
     public record Page(String gemeenteName, String asOf, String methodVersion, List<ThemeMap> maps, List<LegendItem> legend,
                        List<Multiple> multiples, List<FlaggedTheme> flagged, ExpectedTable expected, String flagMinScore,
-                       long minDenominator, String registerLink, List<MethodRow> method) {
+                       long minDenominator, String registerLink, List<MethodRow> method, String areas, String carried) {
     }
 
     /** A theme's choropleth: its name (with its English name as markup), the drawing's size and a shape per neighbourhood. */
@@ -232,7 +272,7 @@ public final class Report {
         List<MethodRow> method = catalogue.indicators().stream().map(e -> new MethodRow(e.id(), themeName(e.theme()), described(e),
                 String.join(", ", e.sources()), oneLine(e.practice() == null ? "" : e.practice()))).toList();
         return new Page(d.gemeenteName(), d.asOf().toString(), d.methodVersion(), maps, legend(flagAt), multiples, flagged,
-                expected(d, entries), String.valueOf(flagAt), d.minDenominator(), registerLink, method);
+                expected(d, entries), String.valueOf(flagAt), d.minDenominator(), registerLink, method, d.areas(), d.carried());
     }
 
     private static ThemeMap map(String theme, Data d, MapSvg.Drawing drawing, double flagAt) {

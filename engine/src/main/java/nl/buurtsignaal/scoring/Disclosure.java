@@ -2,8 +2,10 @@ package nl.buurtsignaal.scoring;
 
 import nl.buurtsignaal.config.EngineConfig;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
-import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.*;
 
 /**
  * Statistical disclosure control in the style of CBS, the one owner of the rule: a count is too
@@ -39,6 +41,57 @@ public final class Disclosure {
     public String suppressedSql(String alias) {
         String p = alias.isEmpty() ? "" : alias + ".";
         return "(" + p + "denominator < " + minDenominator + " OR " + p + "numerator BETWEEN 1 AND 4)";
+    }
+
+    /**
+     * Whether a gold row may not be published: its own counts ({@link #suppressedSql}), or the
+     * {@code suppressed} flag the run stored, which also holds the suppression across
+     * classifications ({@link #acrossClassifications}).
+     */
+    public String storedSuppressedSql(String alias) {
+        String p = alias.isEmpty() ? "" : alias + ".";
+        return "(coalesce(" + p + "suppressed, false) OR " + suppressedSql(alias) + ")";
+    }
+
+    private static final double WHOLE = 1 - 1e-9;
+
+    /**
+     * Suppression across classifications, against differencing. Where an area P of one
+     * classification is exactly the union of two or more areas of another (each lies wholly in P,
+     * and together they hold all of P's addresses, as the crosswalk of as_of says: a split, or a
+     * merge seen from the merged area), P's counts are its parts' counts added up. If exactly one
+     * part is suppressed and P and the others are not, P minus the others gives the hidden part
+     * away: P is suppressed too. Repeated until nothing changes, as one secondary suppression may
+     * expose another nesting. {@code indicators} are gold.buurt_indicator rows of one as_of (with
+     * areas and suppressed), {@code crosswalk} gold.area_crosswalk's of the same as_of.
+     */
+    public static Dataset<Row> acrossClassifications(Dataset<Row> indicators, Dataset<Row> crosswalk) {
+        // parts: c of classification cy lies wholly in p of px
+        Dataset<Row> nest = crosswalk.filter(col("address_share").geq(WHOLE))
+                .select(col("to_areas").as("px"), col("to_code").as("p"), col("from_areas").as("cy"), col("from_code").as("c"));
+        // parents wholly covered by two or more of their parts
+        Dataset<Row> cover = nest.join(crosswalk.select(col("from_areas").as("px"), col("from_code").as("p"), col("to_areas").as("cy"),
+                        col("to_code").as("c"), col("address_share")), new String[]{"px", "p", "cy", "c"})
+                .groupBy("px", "p", "cy").agg(sum("address_share").as("covered"), count(lit(1)).as("parts"))
+                .filter(col("covered").geq(WHOLE).and(col("parts").geq(2)))
+                .join(nest, new String[]{"px", "p", "cy"}).select("px", "p", "cy", "c").localCheckpoint();
+        Dataset<Row> rows = indicators.localCheckpoint();
+        for (int round = 0; round < 4; round++) {
+            Dataset<Row> parts = cover.join(rows.select(col("areas").as("cy"), col("buurt_code").as("c"), col("indicator_id"),
+                            col("suppressed").as("part_suppressed")), new String[]{"cy", "c"})
+                    .groupBy("px", "p", "cy", "indicator_id")
+                    .agg(count_if(col("part_suppressed")).as("hidden"));
+            Dataset<Row> exposed = parts.filter(col("hidden").equalTo(1))
+                    .select(col("px").as("areas"), col("p").as("buurt_code"), col("indicator_id"), lit(true).as("exposes")).distinct();
+            Dataset<Row> marked = rows.join(exposed, new String[]{"areas", "buurt_code", "indicator_id"}, "left");
+            if (marked.filter(col("exposes").and(not(col("suppressed")))).isEmpty()) {
+                break;
+            }
+            rows = marked.withColumn("suppressed", col("suppressed").or(coalesce(col("exposes"), lit(false))))
+                    .select(java.util.Arrays.stream(indicators.columns()).map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
+                    .localCheckpoint();
+        }
+        return rows;
     }
 
     /** {@link #suppressed(long, long)} as a column over numerator and denominator. */

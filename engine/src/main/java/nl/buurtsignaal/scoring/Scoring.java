@@ -37,17 +37,22 @@ public final class Scoring {
     }
 
     /**
-     * gold.buurt_indicator rows for every buurt and indicator: {@code counts} completed with zero
-     * counts for buurten without rows, values, z-scores and suppression.
+     * gold.buurt_indicator rows of one classification ({@code areas}) for every area and indicator:
+     * {@code counts} completed with zero counts for areas without rows, values, z-scores and
+     * suppression. {@code buurten} lists the areas ({@code buurt_code}) and, where it has the
+     * column, each one's {@code gemeente_code} (else read from a CBS code) for the shrinkage.
      */
     public static Dataset<Row> indicators(Dataset<Row> counts, Dataset<Row> buurten, LocalDate asOf, Disclosure disclosure,
-                                          double priorDenominator) {
+                                          double priorDenominator, String areas) {
         Dataset<Row> definitions = counts.select("indicator_id", "theme", "scale").distinct();
-        Dataset<Row> grid = buurten.select("buurt_code").distinct().crossJoin(definitions);
+        Column gemeente = List.of(buurten.columns()).contains("gemeente_code") ? col("gemeente_code")
+                : concat(lit("GM"), substring(col("buurt_code"), 3, 4));
+        Dataset<Row> grid = buurten.select(col("buurt_code"), gemeente.as("_gemeente")).dropDuplicates("buurt_code")
+                .crossJoin(definitions);
         Dataset<Row> numbers = counts.select("buurt_code", "indicator_id", "numerator", "denominator");
         Dataset<Row> complete = grid.join(numbers,
                         scala.jdk.javaapi.CollectionConverters.asScala(List.of("buurt_code", "indicator_id")).toSeq(), "left")
-                .select(col("buurt_code"), col("indicator_id"), col("theme"), col("scale"),
+                .select(col("buurt_code"), col("_gemeente"), col("indicator_id"), col("theme"), col("scale"),
                         coalesce(col("numerator"), lit(0L)).as("numerator"),
                         coalesce(col("denominator"), lit(0L)).as("denominator"));
         Dataset<Row> valued = complete.withColumn("value", when(col("denominator").gt(0),
@@ -56,7 +61,7 @@ public final class Scoring {
                 lit(java.sql.Date.valueOf(asOf)).as("as_of"),
                 col("buurt_code"), col("theme"), col("indicator_id"),
                 col("numerator"), col("denominator"), col("value"), col("z_score"),
-                disclosure.suppressed().as("suppressed"));
+                disclosure.suppressed().as("suppressed"), lit(areas).as("areas"));
     }
 
     /**
@@ -68,7 +73,8 @@ public final class Scoring {
      * ranking, while every neighbourhood keeps a score.
      */
     public static Dataset<Row> withShrunkValue(Dataset<Row> rows, double priorDenominator) {
-        WindowSpec municipality = Window.partitionBy(col("indicator_id"), substring(col("buurt_code"), 3, 4));
+        Column gemeente = List.of(rows.columns()).contains("_gemeente") ? col("_gemeente") : substring(col("buurt_code"), 3, 4);
+        WindowSpec municipality = Window.partitionBy(col("indicator_id"), gemeente);
         Column rate = sum("numerator").over(municipality).divide(sum("denominator").over(municipality));
         return rows.withColumn("shrunk_value", when(col("denominator").gt(0),
                 col("numerator").plus(rate.multiply(priorDenominator))
@@ -119,7 +125,7 @@ public final class Scoring {
         return weights;
     }
 
-    /** gold.buurt_score from gold.buurt_indicator rows of one as_of. */
+    /** gold.buurt_score from gold.buurt_indicator rows of one as_of, per classification ({@code areas}) where they have one. */
     public static Dataset<Row> scores(SparkSession spark, Dataset<Row> indicators, EngineConfig config,
                                       String methodVersion, LocalDate asOf) {
         List<Row> weightRows = new ArrayList<>();
@@ -131,16 +137,19 @@ public final class Scoring {
         Dataset<Row> weights = spark.createDataFrame(weightRows, weightSchema);
         double flagMin = config.settings().scoring().flagMinScore();
 
+        if (!List.of(indicators.columns()).contains("areas")) {
+            indicators = indicators.withColumn("areas", lit(null).cast(DataTypes.StringType));
+        }
         Dataset<Row> weighted = indicators.filter(col("z_score").isNotNull())
                 .join(weights, indicators.col("theme").equalTo(weights.col("theme"))
                         .and(indicators.col("indicator_id").equalTo(weights.col("indicator_id"))))
-                .select(indicators.col("buurt_code"), indicators.col("theme"), indicators.col("indicator_id"),
+                .select(indicators.col("areas"), indicators.col("buurt_code"), indicators.col("theme"), indicators.col("indicator_id"),
                         indicators.col("z_score"), weights.col("weight"))
                 .filter(col("weight").gt(0));
-        WindowSpec perBuurt = Window.partitionBy("theme", "buurt_code");
+        WindowSpec perBuurt = Window.partitionBy("areas", "theme", "buurt_code");
         Dataset<Row> contributions = weighted.withColumn("contribution",
                 col("weight").multiply(col("z_score")).divide(sumInOrder(collect_list("weight").over(perBuurt))));
-        Dataset<Row> perTheme = contributions.groupBy("theme", "buurt_code").agg(
+        Dataset<Row> perTheme = contributions.groupBy("areas", "theme", "buurt_code").agg(
                 sumInOrder(collect_list("contribution")).as("score"),
                 expr("transform(sort_array(collect_list(struct(-contribution AS k, indicator_id, contribution))), "
                         + "x -> named_struct('indicator_id', x.indicator_id, 'contribution', x.contribution))")
@@ -148,10 +157,10 @@ public final class Scoring {
         return perTheme.select(
                 lit(java.sql.Date.valueOf(asOf)).as("as_of"),
                 col("buurt_code"), col("theme"), col("score"),
-                row_number().over(Window.partitionBy("theme").orderBy(col("score").desc(), col("buurt_code")))
+                row_number().over(Window.partitionBy("areas", "theme").orderBy(col("score").desc(), col("buurt_code")))
                         .as("rank"),
                 col("score").geq(flagMin).as("flagged"),
                 col("contributions"),
-                lit(methodVersion).as("method_version"));
+                lit(methodVersion).as("method_version"), col("areas"));
     }
 }

@@ -201,10 +201,18 @@ public final class Serve implements AutoCloseable {
         }
         synchronized (this) {
             lake.spark().sql("CREATE DATABASE IF NOT EXISTS " + Access.PUBLISHED);
-            view(Access.PUBLISHED_INDICATOR, OpenData.exportSql(disclosure), Tables.BUURT_INDICATOR, Tables.SILVER_BUURT);
-            view(Access.PUBLISHED_SCORE, OpenData.scoreExportSql(disclosure, nl.buurtsignaal.scoring.Scoring.weights(config)), Tables.BUURT_SCORE, Tables.BUURT_INDICATOR);
+            // a lake whose results are per classification publishes each with its areas' names and an areas column
+            boolean areas = lake.exists(Tables.SILVER_AREA) && hasAreas(Tables.BUURT_INDICATOR) && hasAreas(Tables.BUURT_SCORE);
+            view(Access.PUBLISHED_INDICATOR, OpenData.exportSql(disclosure, areas), Tables.BUURT_INDICATOR,
+                    areas ? Tables.SILVER_AREA : Tables.SILVER_BUURT);
+            view(Access.PUBLISHED_SCORE, OpenData.scoreExportSql(disclosure, nl.buurtsignaal.scoring.Scoring.weights(config), areas),
+                    Tables.BUURT_SCORE, Tables.BUURT_INDICATOR);
             view(Access.PUBLISHED_BUURT, "SELECT * FROM " + Tables.SILVER_BUURT, Tables.SILVER_BUURT);
         }
+    }
+
+    private boolean hasAreas(String table) {
+        return lake.exists(table) && java.util.List.of(lake.read(table).columns()).contains("areas");
     }
 
     private void view(String name, String sql, String... reads) {

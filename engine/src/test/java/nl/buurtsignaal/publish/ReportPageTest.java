@@ -44,7 +44,7 @@ class ReportPageTest {
                 Map.of("BU00010001", "Wijk 1", "BU00010002", "Wijk 2"), scores,
                 Map.of(indicator, List.of(new Report.Value("BU00010001", 4.0, 20L, 500L, false),
                         new Report.Value("BU00010002", null, null, null, true))),
-                Map.of(indicator, trend), Map.of(indicator, 3.0), expected, 50);
+                Map.of(indicator, trend), Map.of(indicator, 3.0), expected, 50, "CBS buurten 2014 (cbs-2014)", "");
         return Report.html(data, geo, catalogue, config, "algoritmeregister.md");
     }
 

@@ -94,7 +94,7 @@ class ScoringTest extends SparkTestBase {
         Dataset<Row> buurten = spark().createDataFrame(List.of(RowFactory.create("BU00000001"), RowFactory.create("BU00000002"),
                 RowFactory.create("BU00000003"), RowFactory.create("BU00000004")), new StructType().add("buurt_code", DataTypes.StringType));
         Map<String, Row> byBuurt = new HashMap<>();
-        for (Row r : Scoring.indicators(counts, buurten, LocalDate.of(2026, 10, 31), new Disclosure(50), 0).collectAsList()) {
+        for (Row r : Scoring.indicators(counts, buurten, LocalDate.of(2026, 10, 31), new Disclosure(50), 0, "test").collectAsList()) {
             byBuurt.put(r.getAs("buurt_code"), r);
         }
         assertEquals(5.0, (double) byBuurt.get("BU00000001").getAs("value"), 1e-9);
@@ -120,8 +120,8 @@ class ScoringTest extends SparkTestBase {
         }
         Dataset<Row> counts = spark().createDataFrame(rows, countSchema);
         Dataset<Row> buurten = counts.select("buurt_code");
-        Map<String, Double> raw = zByBuurt(Scoring.indicators(counts, buurten, LocalDate.of(2026, 10, 31), new Disclosure(50), 0));
-        Map<String, Double> shrunk = zByBuurt(Scoring.indicators(counts, buurten, LocalDate.of(2026, 10, 31), new Disclosure(50), 50));
+        Map<String, Double> raw = zByBuurt(Scoring.indicators(counts, buurten, LocalDate.of(2026, 10, 31), new Disclosure(50), 0, "test"));
+        Map<String, Double> shrunk = zByBuurt(Scoring.indicators(counts, buurten, LocalDate.of(2026, 10, 31), new Disclosure(50), 50, "test"));
         assertTrue(raw.get("BU04020001") > raw.get("BU04020002"), "without shrinkage the hamlet leads");
         assertTrue(shrunk.get("BU04020002") > shrunk.get("BU04020001"), "with shrinkage the large neighbourhood leads");
     }
