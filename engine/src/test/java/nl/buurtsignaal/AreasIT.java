@@ -108,6 +108,13 @@ class AreasIT extends SparkTestBase {
         assertEquals("hlt-2026", perAreas.get(1).getString(0));
         assertEquals(38 * 13, perAreas.get(1).getLong(1));
         assertEquals(perAreas.get(1).getLong(1), perAreas.get(1).getLong(2), "every HLT area has its name");
+        List<Row> scores = lake.spark().sql("SELECT areas, count(*), count(DISTINCT buurt_code, theme) FROM ("
+                + OpenData.scoreExportSql(new Disclosure(50), nl.buurtsignaal.scoring.Scoring.weights(config()), true)
+                + ") WHERE as_of = DATE'" + AS_OF + "' GROUP BY areas ORDER BY areas").collectAsList();
+        assertEquals(2, scores.size(), scores.toString());
+        assertEquals(scores.get(1).getLong(1), scores.get(1).getLong(2), "one published score per HLT area and theme");
+        assertEquals(sql("SELECT count(*) FROM gold.buurt_score WHERE areas = 'hlt-2026' AND as_of = DATE'" + AS_OF + "'").first().getLong(0),
+                scores.get(1).getLong(1));
     }
 
     @Test
@@ -139,6 +146,11 @@ class AreasIT extends SparkTestBase {
         assertTrue(lon > 4 && lon < 6, "WGS 84 longitude, as the map draws it: " + lon);
         nl.buurtsignaal.hub.Refused refused = assertThrows(nl.buurtsignaal.hub.Refused.class, () -> hub.map("undermining", asOf, "cbs-2024"));
         assertTrue(refused.getMessage().contains("no scores in classification cbs-2024"), refused.getMessage());
+        // a name is looked up among the lake's classifications before any file is read: no path from a query string
+        for (String hostile : List.of("../../conf", "/etc", "hlt-2026/../cbs-2014")) {
+            assertEquals(404, assertThrows(nl.buurtsignaal.hub.Refused.class, () -> hub.map("undermining", asOf, hostile)).status);
+        }
+        assertEquals("cbs-2014", hub.map("undermining", asOf, "").get("areas"), "blank is the default");
     }
 
     @Test

@@ -335,13 +335,12 @@ public final class HubData {
     public Map<String, Buurt> areas(String areas) {
         Map<String, Buurt> out = new java.util.TreeMap<>();
         if (lake.exists(Tables.SILVER_AREA)) {
-            KernelReader.Read read = reader.forEach(lake.location(Tables.SILVER_AREA), List.of("areas", "area_code", "area_name",
+            reader.forEach(lake.location(Tables.SILVER_AREA), List.of("areas", "area_code", "area_name",
                     "wijk_code", "wijk_name", "gemeente_code", "gemeente_name"), r -> {
                 if (areas.equals(r.getString(0))) {
                     out.put(r.getString(1), new Buurt(r.getString(1), text(r, 2), text(r, 3), text(r, 4), text(r, 5), text(r, 6)));
                 }
             });
-            read.files();
         }
         return out;
     }

@@ -73,18 +73,6 @@ public final class OpenData {
      * carried; scores and contributions rounded to two decimals, as the report shows them.
      */
     public static String scoreExportSql(Disclosure disclosure, List<Scoring.Weight> weightList, boolean areas) {
-        String sql = scoreExportSql(disclosure, weightList);
-        if (!areas) {
-            return sql;
-        }
-        return sql.replace("SELECT s.as_of, s.buurt_code, s.theme, sum(", "SELECT s.as_of, s.areas, s.buurt_code, s.theme, sum(")
-                .replace("ON i.as_of = s.as_of AND i.buurt_code = s.buurt_code", "ON i.as_of = s.as_of AND i.areas = s.areas AND i.buurt_code = s.buurt_code")
-                .replace("GROUP BY s.as_of, s.buurt_code, s.theme)", "GROUP BY s.as_of, s.areas, s.buurt_code, s.theme)")
-                .replace("s.method_version FROM", "s.method_version, s.areas FROM")
-                .replace("JOIN p ON p.as_of = s.as_of AND p.buurt_code = s.buurt_code", "JOIN p ON p.as_of = s.as_of AND p.areas = s.areas AND p.buurt_code = s.buurt_code");
-    }
-
-    private static String scoreExportSql(Disclosure disclosure, List<Scoring.Weight> weightList) {
         StringBuilder weights = new StringBuilder();
         for (Scoring.Weight w : weightList) {
             weights.append(weights.length() == 0 ? "" : ", ").append("('").append(w.theme().replace("'", "")).append("', '")
@@ -92,13 +80,16 @@ public final class OpenData {
         }
         String suppressed = disclosure.storedSuppressedSql("i");
         String shown = Disclosure.scoreShownSql("p.published_weight", "p.all_weight");
+        // a score, its indicators and its published share are matched within one classification where there are several
+        String key = areas ? "s.as_of, s.areas, s.buurt_code" : "s.as_of, s.buurt_code";
+        String sameArea = areas ? " AND i.areas = s.areas" : "";
         return "WITH w AS (SELECT * FROM VALUES " + weights + " AS w(theme, indicator_id, weight)), "
-                + "p AS (SELECT s.as_of, s.buurt_code, s.theme, sum(w.weight) AS all_weight, "
+                + "p AS (SELECT " + key + ", s.theme, sum(w.weight) AS all_weight, "
                 + "sum(CASE WHEN i.indicator_id IS NOT NULL AND NOT " + suppressed + " THEN w.weight ELSE 0D END) AS published_weight, "
                 + "collect_list(CASE WHEN i.indicator_id IS NOT NULL AND NOT " + suppressed + " THEN i.indicator_id END) AS published "
                 + "FROM " + nl.buurtsignaal.lake.Tables.BUURT_SCORE + " s JOIN w ON w.theme = s.theme "
-                + "LEFT JOIN " + nl.buurtsignaal.lake.Tables.BUURT_INDICATOR + " i ON i.as_of = s.as_of AND i.buurt_code = s.buurt_code "
-                + "AND i.indicator_id = w.indicator_id GROUP BY s.as_of, s.buurt_code, s.theme) "
+                + "LEFT JOIN " + nl.buurtsignaal.lake.Tables.BUURT_INDICATOR + " i ON i.as_of = s.as_of AND i.buurt_code = s.buurt_code"
+                + sameArea + " AND i.indicator_id = w.indicator_id GROUP BY " + key + ", s.theme) "
                 + "SELECT s.as_of, s.buurt_code, s.theme, "
                 + "CASE WHEN " + shown + " THEN round(s.score, 2) END AS score, "
                 + "CASE WHEN " + shown + " THEN s.rank END AS rank, "
@@ -106,7 +97,8 @@ public final class OpenData {
                 + "CASE WHEN " + shown + " THEN transform(filter(s.contributions, "
                 + "c -> array_contains(p.published, c.indicator_id)), "
                 + "c -> named_struct('indicator_id', c.indicator_id, 'contribution', round(c.contribution, 2))) END AS contributions, "
-                + "NOT " + shown + " AS suppressed, s.method_version FROM " + nl.buurtsignaal.lake.Tables.BUURT_SCORE + " s JOIN p ON p.as_of = s.as_of AND p.buurt_code = s.buurt_code "
-                + "AND p.theme = s.theme";
+                + "NOT " + shown + " AS suppressed, s.method_version" + (areas ? ", s.areas" : "")
+                + " FROM " + nl.buurtsignaal.lake.Tables.BUURT_SCORE + " s JOIN p ON p.as_of = s.as_of AND p.buurt_code = s.buurt_code"
+                + (areas ? " AND p.areas = s.areas" : "") + " AND p.theme = s.theme";
     }
 }

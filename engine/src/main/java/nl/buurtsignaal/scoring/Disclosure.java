@@ -61,8 +61,8 @@ public final class Disclosure {
      * and together they hold all of P's addresses, as the crosswalk of as_of says: a split, or a
      * merge seen from the merged area), P's counts are its parts' counts added up. If exactly one
      * part is suppressed and P and the others are not, P minus the others gives the hidden part
-     * away: P is suppressed too. Repeated until nothing changes, as one secondary suppression may
-     * expose another nesting. {@code indicators} are gold.buurt_indicator rows of one as_of (with
+     * away: P is suppressed too. Repeated until nothing changes (at most four rounds: with two or
+     * three classifications a chain is never longer), as one secondary suppression may expose another nesting. {@code indicators} are gold.buurt_indicator rows of one as_of (with
      * areas and suppressed), {@code crosswalk} gold.area_crosswalk's of the same as_of.
      */
     public static Dataset<Row> acrossClassifications(Dataset<Row> indicators, Dataset<Row> crosswalk) {
