@@ -21,6 +21,12 @@ final class GeneratedCity {
     final Path landing;
     final Path lake;
     final Path key;
+    /**
+     * The landing zone and lake as they were when made, before any test added to them (ModelsIT
+     * delivers more and runs again): what a test that redoes the city elsewhere compares with.
+     */
+    final Path pristineLanding;
+    final Path pristineLake;
 
     private GeneratedCity(Path dir) {
         landing = dir.resolve("landing");
@@ -32,6 +38,14 @@ final class GeneratedCity {
                 "--key-file", key.toString()));
         // both classifications of conf/areas side by side (AreasIT); the default's rows are what the others read
         assertEquals(0, SparkTestBase.cli("run", "--lake", lake.toString(), "--as-of", AS_OF.toString(), "--areas", "cbs-2014,hlt-2026"));
+        pristineLanding = dir.resolve("pristine-landing");
+        pristineLake = dir.resolve("pristine-lake");
+        try {
+            SparkTestBase.copyTree(landing, pristineLanding);
+            SparkTestBase.copyTree(lake, pristineLake);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static synchronized GeneratedCity get() {

@@ -182,8 +182,8 @@ class StandaloneClusterIT extends SparkTestBase {
              FileSystem second = FileSystem.newInstance(hdfs.getURI(), hadoop);
              FileSystem third = FileSystem.newInstance(hdfs.getURI(), hadoop)) {
             List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
-            WriterLock held = WriterLock.acquire(root, first, m -> { });
-            var waiting = pool.submit(() -> WriterLock.acquire(root, second, told::add));
+            WriterLock held = WriterLock.acquire(root, first, null, m -> { });
+            var waiting = pool.submit(() -> WriterLock.acquire(root, second, null, told::add));
             Thread.sleep(5_000);
             assertFalse(waiting.isDone(), "the second writer must wait while the first holds the lock");
             assertEquals(1, told.size());
@@ -195,7 +195,7 @@ class StandaloneClusterIT extends SparkTestBase {
             ((DistributedFileSystem) second).getClient().closeAllFilesBeingWritten(true);
             List<String> toldThird = new java.util.concurrent.CopyOnWriteArrayList<>();
             long started = System.nanoTime();
-            WriterLock afterDeath = pool.submit(() -> WriterLock.acquire(root, third, toldThird::add)).get(90, TimeUnit.SECONDS);
+            WriterLock afterDeath = pool.submit(() -> WriterLock.acquire(root, third, null, toldThird::add)).get(90, TimeUnit.SECONDS);
             long waitedMillis = (System.nanoTime() - started) / 1_000_000;
             afterDeath.close();
             assertTrue(waitedMillis >= 1_000, "the third writer took the lock after " + waitedMillis
@@ -205,6 +205,30 @@ class StandaloneClusterIT extends SparkTestBase {
             hdfs.setLeasePeriod(60_000, 20 * 60_000);
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * One hub (and one serve) per lake on HDFS as on a local disk: the lock is a lease in the lake,
+     * not a file of the machine's, so a second hub on another machine is refused too; its journal
+     * is in the lake and survives the hub's machine.
+     */
+    @Test
+    void aSecondHubOnAnHdfsLakeIsRefused() {
+        String root = hdfs.getURI() + "/hubs";
+        var leases = config("leases.settle_millis=100").settings().leases();
+        Lake lake = new Lake(spark(), root).leases(leases);
+        nl.buurtsignaal.hub.AccessLog first = new nl.buurtsignaal.hub.AccessLog(lake, "hub", leases);
+        first.open();
+        first.record("rita", nl.buurtsignaal.hub.Role.REVIEWER, "login", null, null);
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(nl.buurtsignaal.base.UsageException.class,
+                () -> new nl.buurtsignaal.hub.AccessLog(new Lake(spark(), root).leases(leases), "hub", leases).open());
+        assertTrue(refused.getMessage().contains("another hub serves this lake"), refused.getMessage());
+        first.close();
+        assertEquals(1, lake.read("audit.access").filter("user = 'rita'").count());
+        // released: the next hub starts
+        nl.buurtsignaal.hub.AccessLog next = new nl.buurtsignaal.hub.AccessLog(lake, "hub", leases);
+        next.open();
+        next.close();
     }
 
     /** spark-submit (client mode, the default): the driver in a child process, executors on the Workers. */

@@ -45,11 +45,11 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path home = EngineConfig.defaultConfDir().toAbsolutePath().getParent();
         Path landing = sample != null ? sample : home.resolve("sample-parquet");
-        // The demo's lake is always emptied first: never let it default to a real lake.
-        if (options.lake != null && Lake.isUri(options.lake)) {
-            throw new UsageException("the demo's lake is a local folder (it is emptied first), not " + options.lake);
-        }
-        Path lakeDir = options.lake != null ? Path.of(options.lake) : home.resolve("target").resolve("demo-lake");
+        // The demo's lake is always emptied first: never let it default to a real lake. A lake on a
+        // Hadoop file system (s3a://, hdfs://) keeps its key, users file and report in target/.
+        boolean remote = options.lake != null && Lake.isUri(options.lake);
+        Path lakeDir = remote ? null : options.lake != null ? Path.of(options.lake) : home.resolve("target").resolve("demo-lake");
+        Path beside = remote ? home.resolve("target") : lakeDir.toAbsolutePath().getParent();
         Path info = landing.resolve(GenerateCommand.INFO_FILE);
         if (!Files.isRegularFile(info)) {
             throw new UsageException("sample not found: " + info);
@@ -57,16 +57,24 @@ final class DemoCommand implements Callable<Integer> {
         JsonNode generated = Json.MAPPER.readTree(info.toFile());
         LocalDate asOf = LocalDate.parse(generated.path("as_of").asText());
         // git keeps no file modes: put the demo key in place readable by its owner only.
-        Path key = lakeDir.resolveSibling("demo-key.txt");
-        FileTrees.deleteRecursively(lakeDir);
-        Files.createDirectories(lakeDir);
+        Path key = beside.resolve("demo-key.txt");
+        Files.createDirectories(beside);
+        if (!remote) {
+            FileTrees.deleteRecursively(lakeDir);
+            Files.createDirectories(lakeDir);
+            options.lake = lakeDir.toString();
+        }
         Files.copy(landing.resolve(generated.path("key_file").asText(GenerateCommand.KEY_FILE)), key,
                 StandardCopyOption.REPLACE_EXISTING);
         nl.buurtsignaal.base.PrivateFiles.restrictToOwner(key);
 
-        options.lake = lakeDir.toString();
         EngineConfig config = options.config();
+        if (remote) {
+            DemoLake.empty(options.spark(config), options.lakePath(config));
+        }
         Lake opened = options.openLake(config);
+        // the commands the demo prints name the lake, and the settings file that reaches it
+        String lakeName = opened.root() + (options.conf != null ? " --conf " + options.conf : "");
         Progress progress = Progress.stderr("demo");
         // the demo shows every classification of conf/areas side by side, the configured ones first
         List<String> areas = new java.util.ArrayList<>(config.settings().areas().run());
@@ -82,17 +90,17 @@ final class DemoCommand implements Callable<Integer> {
                     + result.flagged() + " flagged");
             return Main.OK;
         });
-        Path users = lakeDir.resolveSibling("demo-users.txt");
+        Path users = beside.resolve("demo-users.txt");
         writeDemoUsers(users);
         // the hub's casework (meldingen, decisions, outcomes), then the rules' precision over it
         nl.buurtsignaal.hub.HubDemo.Seeded seeded = nl.buurtsignaal.hub.HubDemo.seed(opened, config, demoUser(Role.REVIEWER),
                 demoUser(Role.COORDINATOR), progress);
         opened.overwrite(nl.buurtsignaal.lake.Tables.RULE_PRECISION, nl.buurtsignaal.dossier.RulePrecision.rows(opened, config));
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        printSummary(opened, config, lakeDir, asOf, landing, out);
+        printSummary(opened, config, lakeName, beside, asOf, landing, out);
         out.println();
         out.println("Review the signals in the hub, as the informatieknooppunt does (DEMO users and passwords: never for real data):");
-        out.println("  bin/buurtsignaal hub --lake " + lakeDir + " --users " + users);
+        out.println("  bin/buurtsignaal hub --lake " + lakeName + " --users " + users);
         out.println("  then open http://127.0.0.1:8080/ and log in as one of");
         for (Role role : Role.HUB) {
             out.printf(Locale.ROOT, "    %-15s name %-20s password %s%n", role.id(), demoUser(role), demoPassword(role));
@@ -104,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.println();
         out.println("Or reach the lake from DBeaver, Power BI or a notebook through the SQL endpoint (Arrow Flight SQL):");
-        out.println("  bin/buurtsignaal serve --lake " + lakeDir + " --users " + users);
+        out.println("  bin/buurtsignaal serve --lake " + lakeName + " --users " + users);
         out.println("  JDBC URL jdbc:arrow-flight-sql://127.0.0.1:32010/?useEncryption=false, as one of");
         for (Role role : List.of(Role.ANALYST, Role.BI)) {
             out.printf(Locale.ROOT, "    %-15s name %-20s password %s%n", role.id(), demoUser(role), demoPassword(role));
@@ -113,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private static void printSummary(Lake lake, EngineConfig config, Path lakeDir, LocalDate asOf, Path landing, PrintStream out) {
+    private static void printSummary(Lake lake, EngineConfig config, String lakeDir, Path beside, LocalDate asOf, Path landing, PrintStream out) {
         lake.registerAll();
         out.println();
         out.println("buurtsignaal demo: synthetic city of " + landing.getFileName() + ", as_of " + asOf);
@@ -156,7 +164,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Write the council's neighbourhood report (one HTML file per gemeente, maps included):");
         out.println("  bin/buurtsignaal report --lake " + lakeDir + " --as-of " + asOf + " --out "
-                + lakeDir.resolveSibling("demo-report"));
+                + beside.resolve("demo-report"));
     }
 
 

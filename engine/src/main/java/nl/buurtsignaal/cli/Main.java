@@ -83,6 +83,14 @@ public final class Main implements Callable<Integer> {
                         + e.getClass().getSimpleName() + "); this command's last write did not land: run it again");
                 return FAILURE;
             }
+            Throwable storage = storageProblem(e);
+            if (storage != null && !Options.verbose) {
+                // the store's own words name a path or a credential provider, never a row's values
+                String words = String.valueOf(storage.getMessage()).lines().findFirst().orElse("");
+                System.err.println("buurtsignaal: the lake's storage failed: " + storage.getClass().getSimpleName() + ": "
+                        + masked(words.length() > 400 ? words.substring(0, 400) + "..." : words));
+                return FAILURE;
+            }
             System.err.println("buurtsignaal: failed: " + e.getClass().getSimpleName()
                     + (Options.verbose ? ": " + masked(String.valueOf(e.getMessage())) : " (run with --verbose for details)"));
             if (Options.verbose) {
@@ -103,6 +111,26 @@ public final class Main implements Callable<Integer> {
     /** Nine digits in a row, the shape of a BSN, masked wherever the engine prints a foreign message. */
     public static String masked(String text) {
         return nl.buurtsignaal.base.BsnMask.masked(text);
+    }
+
+    /**
+     * The deepest cause that is the storage's (missing credentials, an unreachable or refusing store),
+     * or null: such a failure is told in one line without --verbose.
+     */
+    static Throwable storageProblem(Throwable e) {
+        Throwable found = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String name = t.getClass().getName();
+            if (name.startsWith("org.apache.hadoop.fs.s3a.") || t instanceof java.nio.file.AccessDeniedException
+                    || t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || name.startsWith("software.amazon.awssdk.")) {
+                found = t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return found;
     }
 
     /** Delta's optimistic concurrency refused a commit because another writer committed first. */
@@ -157,7 +185,7 @@ public final class Main implements Callable<Integer> {
         }
 
         public Lake openLake(EngineConfig config) {
-            return new Lake(spark(config), lakePath(config));
+            return new Lake(spark(config), lakePath(config)).leases(config.settings().leases());
         }
 
         /**

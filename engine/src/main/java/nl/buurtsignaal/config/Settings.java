@@ -17,8 +17,15 @@ public record Settings(String lake, String sparkMaster, Map<String, String> spar
                        SmallInput smallInput, Retention retention, Ingest ingest, String catalogueDir, Areas areas,
                        String referenceBuurten, String referenceGeometry, List<String> riskBranches,
                        Map<String, String> provisions, Scoring scoring, Publication publication, Serve serve, Hub hub,
-                       Dossier dossier, Models models, Report report, JsonNode catalogue) {
+                       Dossier dossier, Models models, Report report, Leases leases, JsonNode catalogue) {
 
+
+    /**
+     * Leases on a lake without locks (object storage): the writer lock, and the hub's and serve's
+     * one-per-lake locks, as lease files in the lake (lake/Lease).
+     */
+    public record Leases(int expirySeconds, int renewSeconds, long settleMillis) {
+    }
 
     public record SmallInput(String mode, double maxInputMb, boolean holdTables, Map<String, String> spark) {
     }

@@ -13,12 +13,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,8 +20,8 @@ import java.util.List;
 
 /**
  * audit.access (contract section 7): every login, list and view of a signal, who and when. A
- * request must not wait for a Delta commit, and no entry may be lost: each entry is first appended
- * to a journal file and forced to disk, then {@link #flush} moves the journal's entries into
+ * request must not wait for a Delta commit, and no entry may be lost: each entry is first written
+ * to a journal ({@link AccessJournal}: a file forced to disk, or a file in the lake's store), then {@link #flush} moves the journal's entries into
  * audit.access in one commit (every second, and when the hub stops). A journal left by a hub that
  * died is flushed when the next one starts.
  */
@@ -45,22 +39,13 @@ public final class AccessLog {
 
     private static final ObjectMapper JSON = Json.MAPPER;
     private final Lake lake;
-    private final Path journal;
+    private final AccessJournal journal;
     private final List<Entry> entries = new ArrayList<>();
-    private FileChannel channel;
-    private FileChannel lockChannel;
-
-    private final String service;
-
-    public AccessLog(Lake lake, Path journal) {
-        this(lake, journal, "hub");
-    }
 
     /** The access log of a service ({@code hub}, {@code serve}): one of each per lake, each with a journal of its own. */
-    public AccessLog(Lake lake, Path journal, String service) {
+    public AccessLog(Lake lake, String service, nl.buurtsignaal.config.Settings.Leases leases) {
         this.lake = lake;
-        this.journal = journal;
-        this.service = service;
+        this.journal = AccessJournal.of(lake, service, leases);
     }
 
     /**
@@ -68,27 +53,7 @@ public final class AccessLog {
      * first one's journal), loads the entries in audit.access, and commits a journal left behind.
      */
     public synchronized void open() {
-        try {
-            Files.createDirectories(journal.toAbsolutePath().getParent());
-            // A lock file of its own, opened nowhere else: closing any other channel on a locked file
-            // would release the lock (POSIX record locks are per process and file).
-            Path lockFile = journal.resolveSibling(journal.getFileName() + ".lock");
-            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            java.nio.channels.FileLock lock;
-            try {
-                lock = lockChannel.tryLock();
-            } catch (java.nio.channels.OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                lockChannel.close();
-                throw new nl.buurtsignaal.base.UsageException("another " + service + " serves this lake (" + lockFile
-                        + " is locked): run one " + service + " per lake");
-            }
-            channel = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the access journal " + journal, e);
-        }
+        journal.open();
         if (lake.exists(Tables.AUDIT_ACCESS)) {
             new KernelReader(lake.spark().sessionState().newHadoopConf()).forEach(lake.location(Tables.AUDIT_ACCESS),
                     List.of("at", "user", "role", "action", "signal_id", "detail"), r -> entries.add(new Entry(
@@ -96,20 +61,16 @@ public final class AccessLog {
                             Reviews.text(r, 4), Reviews.text(r, 5))));
             entries.sort(java.util.Comparator.comparing(Entry::at));
         }
-        List<Entry> left = readJournal();
-        if (!left.isEmpty()) {
-            commit(left);
-            entries.addAll(left);
+        AccessJournal.Pending left = journal.pending();
+        List<Entry> leftEntries = parse(left.lines());
+        if (!leftEntries.isEmpty()) {
+            commit(leftEntries);
+            entries.addAll(leftEntries);
         }
-        try {
-            channel.truncate(0);
-            channel.position(0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot empty the access journal " + journal, e);
-        }
+        left.forgetThem();
     }
 
-    /** Records one access: on disk before this returns. */
+    /** Records one access: on disk (or in the lake's store) before this returns. */
     public synchronized void record(String user, Role role, String action, String signalId, String detail) {
         Entry e = new Entry(Instant.now(), user, role == null ? null : role.id(), action, signalId, detail);
         ObjectNode line = JSON.createObjectNode();
@@ -119,40 +80,24 @@ public final class AccessLog {
         line.put("action", e.action());
         line.put("signal_id", e.signalId());
         line.put("detail", e.detail());
-        try {
-            channel.write(java.nio.ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
-            channel.force(false);
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot write the access journal", ex);
-        }
+        journal.append(line.toString());
         entries.add(e);
     }
 
     /** Moves the journal's entries into audit.access (one commit), then empties the journal. */
     public synchronized void flush() {
-        List<Entry> pending = readJournal();
-        if (pending.isEmpty()) {
+        AccessJournal.Pending pending = journal.pending();
+        List<Entry> parsed = parse(pending.lines());
+        if (parsed.isEmpty()) {
             return;
         }
-        commit(pending);
-        try {
-            channel.truncate(0);
-            channel.position(0);
-            channel.force(true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot empty the access journal", e);
-        }
+        commit(parsed);
+        pending.forgetThem();
     }
 
     public synchronized void close() {
         flush();
-        try {
-            channel.close();
-            Files.deleteIfExists(journal);
-            lockChannel.close();
-        } catch (IOException e) {
-            // the journal is empty: nothing is lost
-        }
+        journal.close();
     }
 
     /** Entries between two instants (either may be null), oldest first. */
@@ -170,27 +115,20 @@ public final class AccessLog {
         lake.append(Tables.AUDIT_ACCESS, lake.spark().createDataFrame(rows, SCHEMA).coalesce(1));
     }
 
-    private List<Entry> readJournal() {
+    private static List<Entry> parse(List<String> lines) {
         List<Entry> out = new ArrayList<>();
-        if (!Files.exists(journal)) {
-            return out;
-        }
-        try {
-            for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode n;
-                try {
-                    n = JSON.readTree(line);
-                } catch (IOException e) {
-                    continue; // a line cut short by a crash mid-write
-                }
-                out.add(new Entry(Instant.parse(n.get("at").asText()), text(n, "user"), text(n, "role"),
-                        text(n, "action"), text(n, "signal_id"), text(n, "detail")));
+        for (String line : lines) {
+            if (line.isBlank()) {
+                continue;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the access journal " + journal, e);
+            JsonNode n;
+            try {
+                n = JSON.readTree(line);
+            } catch (IOException e) {
+                continue; // a line cut short by a crash mid-write
+            }
+            out.add(new Entry(Instant.parse(n.get("at").asText()), text(n, "user"), text(n, "role"),
+                    text(n, "action"), text(n, "signal_id"), text(n, "detail")));
         }
         return out;
     }

@@ -29,18 +29,12 @@ public final class Hub implements AutoCloseable {
         HubSettings settings = HubSettings.of(config);
         this.data = new HubData(lake, settings, true);
         this.reviews = new Reviews(lake, settings);
-        this.access = new AccessLog(lake, journalOf(lake));
+        this.access = new AccessLog(lake, "hub", config.settings().leases());
         HubService service = new HubService(data, reviews, settings, EvidenceText.load(config), HubService.geometry(config),
                 nl.buurtsignaal.lake.AreaRows.defaultAreas(config), areas -> nl.buurtsignaal.areas.Classification.mapGeoJson(config, areas));
         Sessions sessions = new Sessions(settings.idleTimeout(), settings.sessionLifetime(), users::roleOf, Clock.systemUTC());
         this.server = new HubServer(service, reviews, users, sessions, settings.throttle(), access, settings,
                 new MeldingDesk(lake, data, settings));
-    }
-
-    /** The access journal: beside the lake's tables when the lake is local, else in the temporary folder. */
-    private static Path journalOf(Lake lake) {
-        return lake.isLocal() ? Path.of(lake.root(), ".hub-access-journal")
-                : Path.of(System.getProperty("java.io.tmpdir"), "buurtsignaal-hub-access-journal");
     }
 
     /** Loads the lake, starts serving, and refreshes every {@code refreshSeconds}. */

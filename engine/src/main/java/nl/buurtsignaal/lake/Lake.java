@@ -38,6 +38,7 @@ public final class Lake {
     private final SparkSession spark;
     private final String root;
     private final FileSystem fs;
+    private nl.buurtsignaal.config.Settings.Leases leases;
 
     /** A lake in a local folder. */
     public Lake(SparkSession spark, java.nio.file.Path root) {
@@ -236,6 +237,22 @@ public final class Lake {
      */
     public WriterLock lockForWriting(java.util.function.Consumer<String> onWait) {
         return WriterLock.acquire(this, fs, onWait);
+    }
+
+    /** The lease settings for a lake without locks (object storage); this lake, for chaining. */
+    public Lake leases(nl.buurtsignaal.config.Settings.Leases settings) {
+        this.leases = settings;
+        return this;
+    }
+
+    /** The lease settings given with {@link #leases(nl.buurtsignaal.config.Settings.Leases)}, or null. */
+    public nl.buurtsignaal.config.Settings.Leases leases() {
+        return leases;
+    }
+
+    /** The lake's Hadoop file system (local, HDFS, S3A). */
+    public FileSystem fileSystem() {
+        return fs;
     }
 
     /** Bytes on storage under one schema of the lake, history included: a cheap measure of input size. */

@@ -22,8 +22,9 @@ import java.util.function.Consumer;
  * <li>HDFS: the NameNode's lease on the file, held by keeping it open for appending; a second
  * writer's append is refused while the lease lives, and a dead holder's lease expires (the
  * NameNode's soft limit, a minute by default), after which the waiting writer takes over;</li>
- * <li>other stores (S3): no lock can be taken there; one writer per lake, or Delta's DynamoDB log
- * store, keeps commits safe (README, "Running on a cluster").</li>
+ * <li>other stores (S3): a {@link Lease} on {@code <lake>/_leases/writer.lease}, renewed while the
+ * writer works; a writer that dies leaves it to expire (leases.expiry_seconds), after which the
+ * waiting writer takes over.</li>
  * </ul>
  * Within one JVM (tests, the demo) the lock is re-entrant.
  */
@@ -44,12 +45,15 @@ public final class WriterLock implements AutoCloseable {
         if (lake.isLocal()) {
             return acquireLocal(Path.of(lake.root()), onWait);
         }
-        return acquire(lake.root(), fs, onWait);
+        return acquire(lake.root(), fs, lake.leases(), onWait);
     }
 
-    /** The lock of a lake on a Hadoop file system; HDFS locks, other stores get a lock that guards nothing. */
-    public static WriterLock acquire(String lakeRoot, FileSystem fs, Consumer<String> onWait) {
-        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(lakeRoot, ".writer.lock");
+    /** The lock of a lake on a Hadoop file system: the NameNode's lease on HDFS, a lease file elsewhere. */
+    public static WriterLock acquire(String lakeRoot, FileSystem fs, nl.buurtsignaal.config.Settings.Leases leases,
+                                     Consumer<String> onWait) {
+        boolean hdfs = "hdfs".equals(fs.getScheme());
+        org.apache.hadoop.fs.Path file = hdfs ? new org.apache.hadoop.fs.Path(lakeRoot, ".writer.lock")
+                : new org.apache.hadoop.fs.Path(lakeRoot, Lease.FOLDER + "/writer.lease");
         String key = file + "@" + System.identityHashCode(fs);
         synchronized (HELD) {
             WriterLock held = HELD.get(key);
@@ -59,12 +63,22 @@ public final class WriterLock implements AutoCloseable {
             }
         }
         // waiting for another process's lease happens outside the monitor: closing a lock needs it
-        Closeable release = "hdfs".equals(fs.getScheme()) ? leaseLock(fs, file, onWait) : () -> { };
+        Closeable release = hdfs ? leaseLock(fs, file, onWait) : leaseFile(fs, file, leases, onWait);
         synchronized (HELD) {
             WriterLock writerLock = new WriterLock(key, release);
             HELD.put(key, writerLock);
             return writerLock;
         }
+    }
+
+    private static Closeable leaseFile(FileSystem fs, org.apache.hadoop.fs.Path file,
+                                       nl.buurtsignaal.config.Settings.Leases leases, Consumer<String> onWait) {
+        if (leases == null) {
+            throw new IllegalStateException("a lake on " + fs.getScheme() + " locks with a lease: open it with the settings' leases");
+        }
+        Lease lease = Lease.take(fs, file, leases, holder -> onWait.accept("another buurtsignaal command (" + holder.holder()
+                + ") is writing to this lake; waiting for it to finish or for its lease to expire at " + holder.expiresAt()));
+        return lease::close;
     }
 
     private static Closeable leaseLock(FileSystem fs, org.apache.hadoop.fs.Path file, Consumer<String> onWait) {

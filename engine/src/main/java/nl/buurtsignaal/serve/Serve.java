@@ -71,7 +71,7 @@ public final class Serve implements AutoCloseable {
         this.config = config;
         this.users = users;
         this.disclosure = nl.buurtsignaal.scoring.Disclosure.of(config);
-        this.access = new AccessLog(lake, journalOf(lake), "serve");
+        this.access = new AccessLog(lake, "serve", config.settings().leases());
         Set<Role> roles = new java.util.TreeSet<>();
         for (String id : config.settings().serve().roles()) {
             try {
@@ -87,11 +87,6 @@ public final class Serve implements AutoCloseable {
         this.throttle = HubSettings.of(config).throttle();
         this.idleNanos = (long) (config.settings().serve().idleTimeoutMinutes() * 60e9);
         this.maxLogins = config.settings().serve().maxLogins();
-    }
-
-    private static Path journalOf(Lake lake) {
-        return lake.isLocal() ? Path.of(lake.root(), ".serve-access-journal")
-                : Path.of(System.getProperty("java.io.tmpdir"), "buurtsignaal-serve-access-journal");
     }
 
     /** Registers the lake's tables, opens the access journal and starts listening, in plain text. */
