@@ -95,7 +95,31 @@ class ObjectStorageIT extends SparkTestBase {
     }
 
     @AfterAll
-    static void stopServer() throws InterruptedException {
+    static void stopServer() throws Exception {
+        // the session is the JVM's: leave no table of the bucket in its catalog for the tests after this one
+        for (Row database : spark().sql("SHOW DATABASES").collectAsList()) {
+            String db = database.getString(0);
+            for (Row table : spark().sql("SHOW TABLES IN " + db).collectAsList()) {
+                if (table.getBoolean(2)) {
+                    continue; // a temporary view of the session
+                }
+                String name = db + "." + table.getString(1);
+                if ("published".equals(db)) {
+                    spark().sql("DROP VIEW IF EXISTS " + name);
+                    continue;
+                }
+                boolean onS3;
+                try {
+                    onS3 = spark().sql("DESCRIBE TABLE EXTENDED " + name).filter("col_name = 'Location'")
+                            .collectAsList().stream().anyMatch(r -> r.getString(1).startsWith("s3a:"));
+                } catch (RuntimeException e) {
+                    onS3 = true; // its files are gone
+                }
+                if (onS3) {
+                    spark().sql("DROP TABLE IF EXISTS " + name);
+                }
+            }
+        }
         if (server != null) {
             server.destroy();
             server.waitFor(20, TimeUnit.SECONDS);

@@ -165,8 +165,16 @@ interface AccessJournal {
                 throw new IllegalStateException("a lake on " + fs.getScheme() + " locks with a lease: open it with the settings' leases");
             }
             lease = Lease.tryTake(fs, leaseFile, leases).orElseThrow(() -> new UsageException("another " + service
-                    + " serves this lake (" + Lease.current(fs, leaseFile).map(h -> "held by " + h.holder() + " until " + h.expiresAt())
-                    .orElse("its lease is being taken") + "): run one " + service + " per lake"));
+                    + " serves this lake (" + holderOf(leaseFile) + "): run one " + service + " per lake"));
+        }
+
+        private String holderOf(org.apache.hadoop.fs.Path leaseFile) {
+            try {
+                return Lease.current(fs, leaseFile).map(h -> "held by " + h.holder() + " until " + h.expiresAt())
+                        .orElse("its lease is being taken");
+            } catch (UncheckedIOException e) {
+                return "its lease cannot be read now";
+            }
         }
 
         @Override

@@ -43,12 +43,13 @@ public final class Hub implements AutoCloseable {
     }
 
     public Hub start(String host, int port, double refreshSeconds, nl.buurtsignaal.base.Progress progress) {
+        // one hub per lake: a second one is refused before it reads anything
+        access.open();
         progress.info("reading the lake's signals, scores and neighbourhoods");
         data.refresh();
         HubData.Snapshot s = data.snapshot();
         progress.info(s.signals().size() + " signals over " + s.asOfs().size() + " reference dates in memory");
         reviews.refresh();
-        access.open();
         progress.info("decisions and the access audit read");
         server.start(host, port);
         long millis = Math.max(100, (long) (refreshSeconds * 1000));

@@ -72,7 +72,14 @@ public final class Lease implements AutoCloseable {
 
     static Optional<Lease> tryTake(FileSystem fs, Path file, Settings.Leases settings, Clock clock) {
         Lease lease = new Lease(fs, file, settings, clock);
-        if (!lease.take()) {
+        boolean taken;
+        try {
+            taken = lease.take();
+        } catch (UncheckedIOException e) {
+            System.err.println("buurtsignaal: " + e.getMessage());
+            taken = false;
+        }
+        if (!taken) {
             lease.renewer.shutdownNow();
             return Optional.empty();
         }
@@ -89,8 +96,12 @@ public final class Lease implements AutoCloseable {
                 return taken.get();
             }
             if (!told) {
-                current(fs, file).ifPresent(onWait);
-                told = true;
+                try {
+                    current(fs, file).ifPresent(onWait);
+                    told = true;
+                } catch (UncheckedIOException e) {
+                    // the store is away: tell who holds it once it answers
+                }
             }
             try {
                 Thread.sleep(Math.max(500, settings.renewSeconds() * 1000L / 2));
@@ -103,12 +114,22 @@ public final class Lease implements AutoCloseable {
 
     /** Who holds the lease now, if anyone does (an expired lease is reported too, with its past expiry). */
     public static Optional<Holder> current(FileSystem fs, Path file) {
+        byte[] bytes;
         try (var in = fs.open(file)) {
-            JsonNode n = Json.MAPPER.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            return Optional.of(new Holder(n.path("holder").asText("?"), n.path("token").asText(""),
-                    Instant.ofEpochMilli(n.path("expires_at").asLong(0))));
+            bytes = in.readAllBytes();
         } catch (FileNotFoundException e) {
             return Optional.empty();
+        } catch (IOException e) {
+            // the store did not answer: who holds the lease is unknown, which is never "free"
+            throw new UncheckedIOException("cannot read the lease " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            JsonNode n = Json.MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8));
+            if (n == null || !n.has("token") || !n.has("expires_at")) {
+                throw new IOException("incomplete");
+            }
+            return Optional.of(new Holder(n.path("holder").asText("?"), n.path("token").asText(""),
+                    Instant.ofEpochMilli(n.path("expires_at").asLong(0))));
         } catch (IOException e) {
             // a lease file cut short (its writer died mid-write on a store without atomic writes): expired
             return Optional.of(new Holder("?", "", Instant.EPOCH));

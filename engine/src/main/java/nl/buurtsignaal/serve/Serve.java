@@ -210,8 +210,11 @@ public final class Serve implements AutoCloseable {
         return lake.exists(table) && java.util.List.of(lake.read(table).columns()).contains("areas");
     }
 
+    /** The published views this serve made over its own lake (another serve of the JVM may have made them over another). */
+    private final java.util.Set<String> viewsMade = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private void view(String name, String sql, String... reads) {
-        if (lake.spark().catalog().tableExists(name)) {
+        if (viewsMade.contains(name)) {
             return;
         }
         for (String table : reads) {
@@ -221,6 +224,7 @@ public final class Serve implements AutoCloseable {
         }
         lake.registerNamed(java.util.List.of(reads));
         lake.spark().sql("CREATE OR REPLACE VIEW " + name + " AS " + sql);
+        viewsMade.add(name);
     }
 
     /** Writes the journal's entries to audit.access now (tests; the server does it every second). */
