@@ -112,7 +112,7 @@ class ObjectStorageIT extends SparkTestBase {
                 try {
                     onS3 = spark().sql("DESCRIBE TABLE EXTENDED " + name).filter("col_name = 'Location'")
                             .collectAsList().stream().anyMatch(r -> r.getString(1).startsWith("s3a:"));
-                } catch (RuntimeException e) {
+                } catch (Exception e) {
                     onS3 = true; // its files are gone
                 }
                 if (onS3) {
