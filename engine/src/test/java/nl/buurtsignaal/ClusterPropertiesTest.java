@@ -161,11 +161,13 @@ class ClusterPropertiesTest {
         org.apache.spark.SecurityManager security = new org.apache.spark.SecurityManager(
                 conf.clone().set("spark.authenticate.secret.file", mounted.toString()),
                 scala.Option.empty(), org.apache.spark.SecurityManager.$lessinit$greater$default$3());
-        // a profile of its own, not the JVM's default one (a test's local session may hold that):
-        // without requests of its own, its executors take every resource from the properties
+        // the default profile, whose executors take every resource from the properties, as a submitted
+        // application's are; made here rather than fetched, since the JVM's own default belongs to
+        // the tests' local session
         var profile = new org.apache.spark.resource.ResourceProfile(
                 scala.collection.immutable.Map$.MODULE$.<String, org.apache.spark.resource.ExecutorResourceRequest>empty(),
                 scala.collection.immutable.Map$.MODULE$.<String, org.apache.spark.resource.TaskResourceRequest>empty());
+        profile.setToDefaultProfile();
         SparkPod executor = new org.apache.spark.deploy.k8s.features.MountSecretsFeatureStep(executorConf).configurePod(
                 new BasicExecutorFeatureStep(executorConf, security, profile).configurePod(SparkPod.initialPod()));
         Container executorContainer = executor.container();

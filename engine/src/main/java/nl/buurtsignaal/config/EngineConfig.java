@@ -135,6 +135,11 @@ public final class EngineConfig {
             String key = String.join(".", path);
             return new UsageException(originOf(key, origins, baseFile) + ": unknown setting " + key);
         }
+        if (e instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException && e.getCause() instanceof IllegalArgumentException bad) {
+            // a section's own check of its values (a record's constructor)
+            String key = String.join(".", path);
+            return new UsageException(originOf(key, origins, baseFile) + ": setting " + key + ": " + bad.getMessage());
+        }
         String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         if (message.startsWith("Missing required creator property") || message.startsWith("Missing creator property")
                 || message.startsWith("Null value for creator property")
@@ -182,8 +187,10 @@ public final class EngineConfig {
                 return origins.get(k);
             }
         }
-        return origins.entrySet().stream().filter(o -> o.getKey().startsWith(key + ".")).map(Map.Entry::getValue)
-                .findFirst().orElse(baseFile);
+        // a section as a whole: an overlay or --set that changed part of it is the likelier cause
+        List<String> within = origins.entrySet().stream().filter(o -> o.getKey().startsWith(key + ".")).map(Map.Entry::getValue).toList();
+        return within.stream().filter(o -> !o.equals(baseFile)).reduce((first, last) -> last)
+                .orElse(within.isEmpty() ? baseFile : within.get(0));
     }
 
     private static void recordOrigins(JsonNode node, String prefix, String origin, Map<String, String> origins) {

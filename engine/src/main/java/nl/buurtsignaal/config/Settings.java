@@ -25,6 +25,13 @@ public record Settings(String lake, String sparkMaster, Map<String, String> spar
      * one-per-lake locks, as lease files in the lake (lake/Lease).
      */
     public record Leases(int expirySeconds, int renewSeconds, long settleMillis) {
+        public Leases {
+            if (renewSeconds < 1 || expirySeconds <= renewSeconds || settleMillis < 0) {
+                throw new IllegalArgumentException("renew_seconds must be at least 1 and below expiry_seconds, settle_millis"
+                        + " not negative (got expiry_seconds " + expirySeconds + ", renew_seconds " + renewSeconds
+                        + ", settle_millis " + settleMillis + ")");
+            }
+        }
     }
 
     public record SmallInput(String mode, double maxInputMb, boolean holdTables, Map<String, String> spark) {

@@ -177,8 +177,30 @@ interface AccessJournal {
             }
         }
 
+        /**
+         * The lease must still be this process's before anything is answered or committed: one lost
+         * (the store away longer than the expiry) is taken back if no other took it meanwhile; if
+         * another did, this one answers nothing more.
+         */
+        private void ensureLease() {
+            if (lease != null && lease.held()) {
+                return;
+            }
+            if (lease != null) {
+                lease.close();
+                lease = Lease.tryTake(fs, leaseFile, leases).orElse(null);
+                System.err.println("buurtsignaal: " + service + " " + (lease != null ? "took its lapsed lease on the lake back"
+                        : "lost its lease on the lake (" + holderOf(leaseFile) + ") and answers nothing more: stop it"));
+            }
+            if (lease == null) {
+                throw new Refused(503, "this " + service + " lost its lease on the lake to another " + service
+                        + "; it answers nothing more");
+            }
+        }
+
         @Override
         public void append(String line) {
+            ensureLease();
             // names sort in the order written: the time, then this process's sequence
             String name = String.format("%013d-%s-%09d.json", System.currentTimeMillis(), writer, sequence++);
             try (FSDataOutputStream out = fs.create(new org.apache.hadoop.fs.Path(folder, name), false)) {
@@ -190,6 +212,7 @@ interface AccessJournal {
 
         @Override
         public Pending pending() {
+            ensureLease();
             List<FileStatus> files;
             try {
                 files = new ArrayList<>(Arrays.asList(fs.listStatus(folder)));

@@ -143,6 +143,7 @@ public final class Lake {
 
     /** Replaces the table's content in one commit (a {@code full} delivery, a snapshot). */
     public void overwrite(String table, Dataset<Row> rows) {
+        WriterLock.ensureHeld(root);
         rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
                 .save(location(table));
         register(table);
@@ -150,6 +151,7 @@ public final class Lake {
 
     /** Replaces the rows matching {@code condition} in one commit (Delta's replaceWhere). */
     public void replaceWhere(String table, String condition, Dataset<Row> rows) {
+        WriterLock.ensureHeld(root);
         // mergeSchema: a column a newer engine adds (gold's areas) lands in a lake written before it
         rows.write().format("delta").mode("overwrite").option("replaceWhere", condition).option("mergeSchema", "true")
                 .save(location(table));
@@ -170,6 +172,7 @@ public final class Lake {
         if (exists(table)) {
             return;
         }
+        WriterLock.ensureHeld(root);
         var builder = DeltaTable.createIfNotExists(spark).location(location(table)).addColumns(schema);
         properties.forEach(builder::property);
         builder.execute();
@@ -177,11 +180,13 @@ public final class Lake {
     }
 
     public void append(String table, Dataset<Row> rows) {
+        WriterLock.ensureHeld(root);
         rows.write().format("delta").mode("append").save(location(table));
         register(table);
     }
 
     public DeltaTable deltaTable(String table) {
+        WriterLock.ensureHeld(root);
         return DeltaTable.forPath(spark, location(table));
     }
 

@@ -48,7 +48,8 @@ public final class Lease implements AutoCloseable {
     private final Clock clock;
     private final String token = UUID.randomUUID().toString();
     private final String holder;
-    private final ScheduledExecutorService renewer;
+    /** Renews the lease while held: started when it is taken. */
+    private ScheduledExecutorService renewer;
     private volatile boolean lost;
     private volatile Instant validUntil;
 
@@ -58,43 +59,33 @@ public final class Lease implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.holder = describeThisProcess();
-        this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lease-" + file.getName());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /** Takes the lease if it is free or expired; else returns empty and leaves it alone. */
     public static Optional<Lease> tryTake(FileSystem fs, Path file, Settings.Leases settings) {
-        return tryTake(fs, file, settings, Clock.systemUTC());
+        return tryTake(fs, file, settings, Clock.systemUTC(), true);
     }
 
-    static Optional<Lease> tryTake(FileSystem fs, Path file, Settings.Leases settings, Clock clock) {
+    /** As {@link #tryTake(FileSystem, Path, Settings.Leases)}; {@code renewing} false leaves renewals to the caller (tests). */
+    static Optional<Lease> tryTake(FileSystem fs, Path file, Settings.Leases settings, Clock clock, boolean renewing) {
         Lease lease = new Lease(fs, file, settings, clock);
-        boolean taken;
-        try {
-            taken = lease.take();
-        } catch (UncheckedIOException e) {
-            System.err.println("buurtsignaal: " + e.getMessage());
-            taken = false;
-        }
-        if (!taken) {
-            lease.renewer.shutdownNow();
+        if (!lease.tryOnce()) {
             return Optional.empty();
         }
-        lease.renewer.scheduleWithFixedDelay(lease::renew, settings.renewSeconds(), settings.renewSeconds(), TimeUnit.SECONDS);
+        if (renewing) {
+            lease.startRenewing();
+        }
         return Optional.of(lease);
     }
 
-    /** Takes the lease, waiting while another holds it (told once through {@code onWait}). */
+    /**
+     * Takes the lease, waiting while another holds it (told once through {@code onWait}): tries again
+     * every half renewal interval, so a lease left to expire is taken within that of its expiry.
+     */
     public static Lease take(FileSystem fs, Path file, Settings.Leases settings, Consumer<Holder> onWait) {
+        Lease lease = new Lease(fs, file, settings, Clock.systemUTC());
         boolean told = false;
-        while (true) {
-            Optional<Lease> taken = tryTake(fs, file, settings);
-            if (taken.isPresent()) {
-                return taken.get();
-            }
+        while (!lease.tryOnce()) {
             if (!told) {
                 try {
                     current(fs, file).ifPresent(onWait);
@@ -104,12 +95,33 @@ public final class Lease implements AutoCloseable {
                 }
             }
             try {
-                Thread.sleep(Math.max(500, settings.renewSeconds() * 1000L / 2));
+                Thread.sleep(settings.renewSeconds() * 500L);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for the lease " + file, e);
             }
         }
+        lease.startRenewing();
+        return lease;
+    }
+
+    /** One attempt; a store that does not answer counts as "not taken", said on stderr. */
+    private boolean tryOnce() {
+        try {
+            return take();
+        } catch (UncheckedIOException e) {
+            System.err.println("buurtsignaal: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private void startRenewing() {
+        renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lease-" + file.getName());
+            t.setDaemon(true);
+            return t;
+        });
+        renewer.scheduleWithFixedDelay(this::renew, settings.renewSeconds(), settings.renewSeconds(), TimeUnit.SECONDS);
     }
 
     /** Who holds the lease now, if anyone does (an expired lease is reported too, with its past expiry). */
@@ -205,13 +217,19 @@ public final class Lease implements AutoCloseable {
 
     /** Stops renewing without giving the lease back, as a holder that dies does (tests). */
     void abandon() {
-        renewer.shutdownNow();
+        stopRenewing();
+    }
+
+    private void stopRenewing() {
+        if (renewer != null) {
+            renewer.shutdownNow();
+        }
     }
 
     /** Gives the lease back: stops renewing and removes the file if it is still this holder's. */
     @Override
     public void close() {
-        renewer.shutdownNow();
+        stopRenewing();
         try {
             Optional<Holder> now = current(fs, file);
             if (now.isPresent() && now.get().token().equals(token)) {

@@ -33,12 +33,41 @@ public final class WriterLock implements AutoCloseable {
     private static final long RETRY_MILLIS = 2_000;
 
     private final String key;
+    private final String lakeRoot;
     private final Closeable release;
+    /** Whether the lock still holds: always for an OS lock or an HDFS lease, while renewed for a lease file. */
+    private final java.util.function.BooleanSupplier holding;
     private int holds = 1;
 
-    private WriterLock(String key, Closeable release) {
+    private WriterLock(String key, String lakeRoot, Closeable release, java.util.function.BooleanSupplier holding) {
         this.key = key;
+        this.lakeRoot = lakeRoot;
         this.release = release;
+        this.holding = holding;
+    }
+
+    /**
+     * Refuses to go on writing to a lake whose writer lease this process has lost (the store was
+     * away longer than leases.expiry_seconds, and another writer may have taken over): the lake's
+     * every write asks this first, so nothing is committed after the loss.
+     */
+    static void ensureHeld(String lakeRoot) {
+        synchronized (HELD) {
+            for (WriterLock lock : HELD.values()) {
+                if (lock.lakeRoot.equals(lakeRoot) && !lock.holding.getAsBoolean()) {
+                    throw new LostLock("this command lost the lake's writer lease (the store did not answer for longer than"
+                            + " leases.expiry_seconds, so another writer may have taken over); it stops before writing more:"
+                            + " run it again");
+                }
+            }
+        }
+    }
+
+    /** The lock was lost while this process held it. */
+    public static final class LostLock extends IllegalStateException {
+        LostLock(String message) {
+            super(message);
+        }
     }
 
     static WriterLock acquire(Lake lake, FileSystem fs, Consumer<String> onWait) {
@@ -63,22 +92,30 @@ public final class WriterLock implements AutoCloseable {
             }
         }
         // waiting for another process's lease happens outside the monitor: closing a lock needs it
-        Closeable release = hdfs ? leaseLock(fs, file, onWait) : leaseFile(fs, file, leases, onWait);
+        Closeable release;
+        java.util.function.BooleanSupplier holding;
+        if (hdfs) {
+            release = leaseLock(fs, file, onWait);
+            holding = () -> true;
+        } else {
+            Lease lease = leaseFile(fs, file, leases, onWait);
+            release = lease::close;
+            holding = lease::held;
+        }
         synchronized (HELD) {
-            WriterLock writerLock = new WriterLock(key, release);
+            WriterLock writerLock = new WriterLock(key, lakeRoot, release, holding);
             HELD.put(key, writerLock);
             return writerLock;
         }
     }
 
-    private static Closeable leaseFile(FileSystem fs, org.apache.hadoop.fs.Path file,
+    private static Lease leaseFile(FileSystem fs, org.apache.hadoop.fs.Path file,
                                        nl.buurtsignaal.config.Settings.Leases leases, Consumer<String> onWait) {
         if (leases == null) {
             throw new IllegalStateException("a lake on " + fs.getScheme() + " locks with a lease: open it with the settings' leases");
         }
-        Lease lease = Lease.take(fs, file, leases, holder -> onWait.accept("another buurtsignaal command (" + holder.holder()
+        return Lease.take(fs, file, leases, holder -> onWait.accept("another buurtsignaal command (" + holder.holder()
                 + ") is writing to this lake; waiting for it to finish or for its lease to expire at " + holder.expiresAt()));
-        return lease::close;
     }
 
     private static Closeable leaseLock(FileSystem fs, org.apache.hadoop.fs.Path file, Consumer<String> onWait) {
@@ -136,7 +173,7 @@ public final class WriterLock implements AutoCloseable {
                     onWait.accept("another buurtsignaal command is writing to this lake; waiting for it to finish");
                     lock = channel.lock();
                 }
-                WriterLock writerLock = new WriterLock(key, channel);
+                WriterLock writerLock = new WriterLock(key, lakeRoot.toString(), channel, () -> true);
                 HELD.put(key, writerLock);
                 return writerLock;
             } catch (IOException | OverlappingFileLockException e) {

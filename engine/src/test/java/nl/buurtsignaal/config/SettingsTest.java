@@ -75,6 +75,15 @@ class SettingsTest {
         assertEquals(overlay + ": setting hub.partners must be a list", refused(overlay));
     }
 
+    /** A section that checks its values together says what is wrong with them, naming the section. */
+    @Test
+    void leasesThatCouldNeverBeRenewedInTimeAreRefused() {
+        String refused = refused(null, "leases.renew_seconds=90");
+        assertTrue(refused.startsWith("--set leases.renew_seconds: setting leases: renew_seconds must be at least 1 and below"
+                + " expiry_seconds"), refused);
+        assertTrue(refused(null, "leases.renew_seconds=0").contains("(got expiry_seconds 60, renew_seconds 0"));
+    }
+
     @Test
     void aMissingKeyIsNamedWithTheFileThatShouldHaveIt() throws IOException {
         Path conf = dir.resolve("conf");

@@ -19,11 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The lease file at its edges, on Hadoop's local file system (the lease uses nothing but create,
- * open and delete, which every store has). Renewals are left to a long interval: time is moved by
- * hand through the clock.
+ * open and delete, which every store has). Time is moved by hand through
+ * the clock, and renewals are made by hand (the leases are taken without their renewer).
  */
 class LeaseTest {
-    private static final Settings.Leases SETTINGS = new Settings.Leases(60, 3_600, 10);
+    private static final Settings.Leases SETTINGS = new Settings.Leases(60, 10, 10);
 
     @TempDir
     java.nio.file.Path dir;
@@ -55,18 +55,18 @@ class LeaseTest {
     void aHeldLeaseIsRefusedUntilOneSecondPastItsExpiryAndThenTaken() throws Exception {
         Path file = new Path(dir.resolve("writer.lease").toUri());
         MovableClock clock = new MovableClock();
-        Lease first = Lease.tryTake(fs(), file, SETTINGS, clock).orElseThrow();
+        Lease first = Lease.tryTake(fs(), file, SETTINGS, clock, false).orElseThrow();
         assertTrue(first.held());
         Lease.Holder holder = Lease.current(fs(), file).orElseThrow();
         assertEquals(clock.now.plusSeconds(60), holder.expiresAt());
         assertTrue(holder.holder().contains("@"), "names the holding process: " + holder.holder());
 
         clock.now = clock.now.plusSeconds(59);
-        assertEquals(Optional.empty(), Lease.tryTake(fs(), file, SETTINGS, clock).map(l -> "taken"), "still held a second before expiry");
+        assertEquals(Optional.empty(), Lease.tryTake(fs(), file, SETTINGS, clock, false).map(l -> "taken"), "still held a second before expiry");
         assertTrue(first.held());
         clock.now = clock.now.plusSeconds(2);
         assertFalse(first.held(), "not renewed: lapsed");
-        Lease second = Lease.tryTake(fs(), file, SETTINGS, clock).orElseThrow(() -> new AssertionError("an expired lease is free"));
+        Lease second = Lease.tryTake(fs(), file, SETTINGS, clock, false).orElseThrow(() -> new AssertionError("an expired lease is free"));
         assertFalse(Lease.current(fs(), file).orElseThrow().token().equals(holder.token()));
 
         // the first holder closing now must not remove the second's lease
@@ -83,7 +83,7 @@ class LeaseTest {
             out.write("{\"holder\":\"42@dead\",\"tok".getBytes(StandardCharsets.UTF_8));
         }
         MovableClock clock = new MovableClock();
-        Lease mine = Lease.tryTake(fs(), file, SETTINGS, clock).orElseThrow(() -> new AssertionError("a torn lease file is free"));
+        Lease mine = Lease.tryTake(fs(), file, SETTINGS, clock, false).orElseThrow(() -> new AssertionError("a torn lease file is free"));
         assertTrue(mine.held());
         // someone else wrote over it (a taker whose read and write were further apart than the settle time)
         try (var out = fs().create(file, true)) {
@@ -102,7 +102,7 @@ class LeaseTest {
     void renewingMovesTheExpiry() throws Exception {
         Path file = new Path(dir.resolve("serve.lease").toUri());
         MovableClock clock = new MovableClock();
-        Lease lease = Lease.tryTake(fs(), file, SETTINGS, clock).orElseThrow();
+        Lease lease = Lease.tryTake(fs(), file, SETTINGS, clock, false).orElseThrow();
         clock.now = clock.now.plusSeconds(50);
         var renew = Lease.class.getDeclaredMethod("renew");
         renew.setAccessible(true);
@@ -110,7 +110,7 @@ class LeaseTest {
         assertEquals(clock.now.plusSeconds(60), Lease.current(fs(), file).orElseThrow().expiresAt());
         clock.now = clock.now.plusSeconds(30);
         assertTrue(lease.held(), "80 s after taking, 30 s after renewing: held");
-        assertTrue(Lease.tryTake(fs(), file, SETTINGS, clock).isEmpty());
+        assertTrue(Lease.tryTake(fs(), file, SETTINGS, clock, false).isEmpty());
         lease.close();
     }
 }
