@@ -162,8 +162,8 @@ class ClusterPropertiesTest {
                 conf.clone().set("spark.authenticate.secret.file", mounted.toString()),
                 scala.Option.empty(), org.apache.spark.SecurityManager.$lessinit$greater$default$3());
         // the default profile, whose executors take every resource from the properties, as a submitted
-        // application's are; made here rather than fetched, since the JVM's own default belongs to
-        // the tests' local session
+        // application's are (Spark keeps the first default profile of a JVM: this test runs in a JVM
+        // of its own, see engine/pom.xml)
         var profile = new org.apache.spark.resource.ResourceProfile(
                 scala.collection.immutable.Map$.MODULE$.<String, org.apache.spark.resource.ExecutorResourceRequest>empty(),
                 scala.collection.immutable.Map$.MODULE$.<String, org.apache.spark.resource.TaskResourceRequest>empty());
