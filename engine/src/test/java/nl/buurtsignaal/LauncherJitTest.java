@@ -18,9 +18,10 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The JIT bin/buurtsignaal starts a command on (bin/lib/jit.bash): the first tier only (quick) for
- * a small input, both tiers (full) otherwise, judged as the engine judges its input
- * (small_input in conf/buurtsignaal.yaml, which {@link SparkSessions#isSmall} reads).
+ * The JIT bin/buurtsignaal starts a command on, which it asks of the engine (cli/JitChoice) before
+ * the command's JVM starts: the first tier only (quick) for a small input, both tiers (full)
+ * otherwise, judged by the engine's own rule (small_input in conf/buurtsignaal.yaml, which
+ * {@link SparkSessions#isSmall} reads). ProcessesIT checks the launcher prints what it was told.
  */
 class LauncherJitTest {
     private static final long MB = 1024 * 1024;
@@ -29,21 +30,14 @@ class LauncherJitTest {
     @TempDir
     Path dir;
 
-    /** What the launcher chooses for these arguments. */
-    private static String jit(String... arguments) throws IOException, InterruptedException {
+    /** What the launcher is told for these arguments. */
+    private static String jit(String... arguments) {
         return jitIn(Path.of("").toAbsolutePath(), arguments);
     }
 
-    /** What the launcher of a project installed at {@code home} chooses for these arguments. */
-    private static String jitIn(Path home, String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", "-c", "source bin/lib/jit.bash && choose_jit \"$@\"", "jit"));
-        command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("BUURTSIGNAAL_HOME", home.toString());
-        Process process = builder.start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertEquals(0, process.waitFor(), out);
-        return out;
+    /** What the launcher of a project installed at {@code home} is told for these arguments. */
+    private static String jitIn(Path home, String... arguments) {
+        return nl.buurtsignaal.cli.JitChoice.choose(home.resolve("conf"), arguments);
     }
 
     /** A folder holding one file of this apparent size (sparse: nothing is written). */

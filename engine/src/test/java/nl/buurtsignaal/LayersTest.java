@@ -84,6 +84,28 @@ class LayersTest {
         assertThrows(AssertionError.class, () -> NOTHING_IMPORTS_THE_COMMAND_LINE.check(offending));
     }
 
+    /**
+     * No test class depends on the order of its methods: a test that needs a state makes it (or a
+     * copy of a shared one); a story whose steps need each other is one test.
+     */
+    static final ArchRule NO_ORDERED_TESTS = noClasses().that().doNotHaveFullyQualifiedName(OrderedStory.class.getName())
+            .should().beAnnotatedWith(org.junit.jupiter.api.TestMethodOrder.class)
+            .because("a test that passes only after another hides what it needs (issue 36)");
+
+    @Test
+    void noTestDependsOnTheOrderOfItsClasssMethods() {
+        NO_ORDERED_TESTS.check(new ClassFileImporter().withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS)
+                .importPackages("nl.buurtsignaal"));
+        // the condition catches an ordered class (the stand-in below, which only the rule itself leaves out)
+        ArchRule anyOrdered = noClasses().should().beAnnotatedWith(org.junit.jupiter.api.TestMethodOrder.class);
+        assertThrows(AssertionError.class, () -> anyOrdered.check(new ClassFileImporter().importClasses(OrderedStory.class)));
+    }
+
+    /** Stands for a test class whose methods must run in a given order. */
+    @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+    static final class OrderedStory {
+    }
+
     /** Stands for a stage that reached up into the command line. */
     static final class OffendingStage {
         static String command() {

@@ -147,11 +147,44 @@ class ProcessesIT extends SparkTestBase {
         return rows;
     }
 
-    /** The engine's main class in a new JVM, as bin/buurtsignaal starts it, output to a log file. */
+    /**
+     * bin/buurtsignaal starts a command on the JIT the engine chose for it (cli/JitChoice, asked in a
+     * short JVM of its own): sql always on the first tier, a run on both where a setting makes its
+     * input large (the rule's edges are LauncherJitTest's). The commands themselves then fail at once
+     * (no lake there): the choice is printed before.
+     */
+    @Test
+    void theLauncherStartsACommandOnTheJitTheEngineChose() throws Exception {
+        assertTrue(launch("sql", "--lake", work.resolve("no-lake").toString(), "SELECT 1", "--verbose")
+                .contains("buurtsignaal: JIT quick"));
+        Path bronze = Files.createDirectories(work.resolve("small-lake/bronze"));
+        Files.writeString(bronze.resolve("part.parquet"), "x".repeat(1000));
+        assertTrue(launch("run", "--lake", work.resolve("small-lake").toString(), "--as-of", "2026-10-31", "--verbose",
+                "--set", "small_input.max_input_mb=0.0001").contains("buurtsignaal: JIT full"), "a setting moves the limit");
+    }
+
+    /** bin/buurtsignaal's standard error for a command (which may fail: its JIT line comes first). */
+    private static String launch(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of("bin/buurtsignaal").toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("BUURTSIGNAAL_CDS", "off"); // no class data archive made for three short starts
+        builder.environment().put("BUURTSIGNAAL_HEAP", "1g");
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(2, TimeUnit.MINUTES), out);
+        return out;
+    }
+
+    /**
+     * The engine's main class in a new JVM, as bin/buurtsignaal starts it for a small input (on the
+     * JIT's first tier), output to a log file.
+     */
     static Process start(Path log, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
+        command.add("-XX:TieredStopAtLevel=1");
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")) {
                 command.add(a);
