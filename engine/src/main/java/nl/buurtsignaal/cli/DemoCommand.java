@@ -41,10 +41,15 @@ final class DemoCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     Main.Options options;
 
+    /** The bundled sample of the project whose configuration is {@code confDir}: its sample-parquet/. */
+    static Path defaultSample(Path confDir) {
+        return confDir.toAbsolutePath().getParent().resolve("sample-parquet");
+    }
+
     @Override
     public Integer call() throws IOException {
         Path home = EngineConfig.defaultConfDir().toAbsolutePath().getParent();
-        Path landing = sample != null ? sample : home.resolve("sample-parquet");
+        Path landing = sample != null ? sample : defaultSample(EngineConfig.defaultConfDir());
         // The demo's lake is always emptied first: never let it default to a real lake. A lake on a
         // Hadoop file system (s3a://, hdfs://) keeps its key, users file and report in target/.
         boolean remote = options.lake != null && Lake.isUri(options.lake);

@@ -53,13 +53,14 @@ public final class JitChoice {
         List<String> conf = values(args, "conf");
         EngineConfig config = EngineConfig.load(confDir, conf.isEmpty() ? null : Path.of(conf.get(conf.size() - 1)),
                 values(args, "set"));
-        String lake = last(values(args, "lake"));
-        String lakePath = lake != null ? Lake.normalise(lake)
-                : Lake.isUri(config.settings().lake()) ? config.settings().lake() : config.resolve(config.settings().lake()).toString();
+        // the lake as the command resolves it (--lake, else the configuration's)
+        Main.Options options = new Main.Options();
+        options.lake = last(values(args, "lake"));
+        String lakePath = options.lakePath(config);
         long input = switch (command) {
             case "demo" -> {
                 String sample = last(values(args, "sample"));
-                yield bytes(sample != null ? sample : confDir.toAbsolutePath().getParent().resolve("sample-parquet").toString());
+                yield bytes(sample != null ? sample : DemoCommand.defaultSample(confDir).toString());
             }
             case "ingest" -> plus(bytes(last(values(args, "landing"))), bytes(lakePath + "/bronze"));
             default -> bytes(lakePath + "/bronze");

@@ -86,16 +86,13 @@ class LeaseTest {
         Lease mine = Lease.tryTake(fs(), file, SETTINGS, clock, false).orElseThrow(() -> new AssertionError("a torn lease file is free"));
         assertTrue(mine.held());
         // someone else wrote over it (a taker whose read and write were further apart than the settle time)
-        try (var out = fs().create(file, true)) {
-            out.write(("{\"holder\":\"7@other\",\"token\":\"t\",\"expires_at\":" + clock.now.plusSeconds(60).toEpochMilli() + "}")
-                    .getBytes(StandardCharsets.UTF_8));
-        }
+        ForeignLease.write(fs(), file, clock.now.plusSeconds(60));
         var renew = Lease.class.getDeclaredMethod("renew");
         renew.setAccessible(true);
         renew.invoke(mine);
         assertFalse(mine.held(), "a holder that finds another token at renewal has lost the lease");
         mine.close();
-        assertEquals("7@other", Lease.current(fs(), file).orElseThrow().holder(), "and leaves the other's lease alone");
+        assertEquals(ForeignLease.HOLDER, Lease.current(fs(), file).orElseThrow().holder(), "and leaves the other's lease alone");
     }
 
     @Test

@@ -7,7 +7,6 @@ import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,10 +37,7 @@ class WriterLockLeaseTest {
             WriterLock.ensureHeld("file:/another/lake");
 
             // another writer took over (the store was away past the expiry, from this writer's side)
-            try (var out = fs.create(lease, true)) {
-                out.write(("{\"holder\":\"7@other\",\"token\":\"theirs\",\"expires_at\":"
-                        + (System.currentTimeMillis() + 60_000) + "}").getBytes(StandardCharsets.UTF_8));
-            }
+            ForeignLease.write(fs, lease, java.time.Instant.now().plusSeconds(60));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             WriterLock.LostLock lost = null;
             while (lost == null && System.nanoTime() < deadline) {
