@@ -63,8 +63,8 @@ public final class WriterLock implements AutoCloseable {
         }
     }
 
-    /** The lock was lost while this process held it. */
-    public static final class LostLock extends IllegalStateException {
+    /** The lock was lost while this process held it: the command line says so in its own words. */
+    public static final class LostLock extends nl.buurtsignaal.base.EngineException {
         LostLock(String message) {
             super(message);
         }

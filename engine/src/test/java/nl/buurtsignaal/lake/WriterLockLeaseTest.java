@@ -50,6 +50,8 @@ class WriterLockLeaseTest {
             }
             assertTrue(lost != null, "a writer whose lease another holds must stop writing");
             assertTrue(lost.getMessage().contains("run it again"), lost.getMessage());
+            // an engine failure, which the command line prints in these words (not as "failed: LostLock")
+            assertTrue(lost instanceof nl.buurtsignaal.base.EngineException);
             WriterLock.ensureHeld("file:/another/lake"); // other lakes are not concerned
             WriterLock.LostLock again = assertThrows(WriterLock.LostLock.class, () -> WriterLock.ensureHeld(root));
             assertTrue(again.getMessage().contains("lost the lake's writer lease"), again.getMessage());
